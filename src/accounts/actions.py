@@ -1,0 +1,18 @@
+"""Changes to members and profiles."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.forms import ProfileForm
+from accounts.models import Profile
+
+
+@transaction.atomic
+def do_update_profile(*, form: ProfileForm, completing_onboarding: bool = False) -> Profile:
+    """Save a valid profile form; the first completion records when onboarding finished."""
+    profile = form.save(commit=False)
+    if completing_onboarding and profile.onboarded_at is None:
+        profile.onboarded_at = timezone.now()
+    profile.save()
+    form.save_m2m()
+    return profile

@@ -1,0 +1,114 @@
+"""Members: a user (who signs in with an e-mail address) and their profile."""
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: Any) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A member's account. Members sign in with their e-mail address, which no other member sees."""
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(_("e-mail address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self) -> str:
+        profile = getattr(self, "profile", None)
+        return profile.display_name if profile and profile.display_name else _("Member %(id)s") % {"id": self.pk}
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+
+class Profile(models.Model):
+    """What a member tells other members about themselves. Created with the user."""
+
+    class Role(models.TextChoices):
+        CLINICIAN = "clinician", _("Clinician")
+        NURSE_MIDWIFE = "nurse_midwife", _("Nurse or midwife")
+        AHP = "ahp", _("Allied health professional")
+        MANAGER = "manager", _("Manager")
+        ANALYST = "analyst", _("Analyst")
+        QI_LEAD = "qi_lead", _("QI lead")
+        PATIENT = "patient", _("Patient or service user")
+        CARER = "carer", _("Carer")
+        OTHER = "other", _("Other")
+
+    class Mode(models.TextChoices):
+        REMOTE = "remote", _("Remote")
+        IN_PERSON = "in_person", _("In person")
+        EITHER = "either", _("Either remote or in person")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile", primary_key=True)
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=120, blank=True)
+    bio = models.TextField(_("about you"), max_length=1000, blank=True)
+    skills = models.ManyToManyField("skills.Skill", blank=True, related_name="profiles", verbose_name=_("skills"))
+    availability = models.CharField(_("availability"), max_length=200, blank=True)
+    preferred_mode = models.CharField(
+        _("preferred way of working"), max_length=20, choices=Mode.choices, default=Mode.EITHER
+    )
+    region = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "region"},
+        verbose_name=_("region"),
+    )
+    onboarded_at = models.DateTimeField(_("profile completed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(preferred_mode__in=["remote", "in_person", "either"]),
+                name="profile_mode_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.user_id)
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", kwargs={"member_id": self.user_id})

@@ -1,0 +1,65 @@
+"""Who may see or change what in a community. Views reach communities only through here."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from communities.models import Community, Membership
+
+
+def access_community(slug: str) -> Community:
+    """Any visitor may read a community's public page."""
+    try:
+        return Community.objects.select_related("parent__parent").get(slug=slug)
+    except Community.DoesNotExist:
+        raise Http404(_("There is no community at this address.")) from None
+
+
+def membership_of(user: User, community: Community) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(member=user, community=community).first()
+
+
+def is_coordinator(user: User, community: Community) -> bool:
+    return Membership.objects.filter(
+        member=user,
+        community=community,
+        role=Membership.Role.COORDINATOR,
+        status=Membership.Status.ACTIVE,
+    ).exists()
+
+
+def is_active_member(user: User, community: Community) -> bool:
+    return Membership.objects.filter(member=user, community=community, status=Membership.Status.ACTIVE).exists()
+
+
+def access_coordinated_community(user: User, slug: str) -> Community:
+    """The community if the user coordinates it; otherwise a 403 that says why."""
+    community = access_community(slug)
+    if not is_coordinator(user, community):
+        raise PermissionDenied(_("Only the coordinators of %(community)s can do this.") % {"community": community})
+    return community
+
+
+def access_members_list(user: User, slug: str) -> Community:
+    """The member list of a community is for its active members."""
+    community = access_community(slug)
+    if not is_active_member(user, community):
+        raise PermissionDenied(
+            _("Only members of %(community)s can see who belongs to it. Join it to see its members.")
+            % {"community": community}
+        )
+    return community
+
+
+def access_application(user: User, slug: str, membership_id: int) -> Membership:
+    """A pending application to a community the user coordinates."""
+    community = access_coordinated_community(user, slug)
+    try:
+        return Membership.objects.select_related("member__profile", "community").get(
+            pk=membership_id, community=community
+        )
+    except Membership.DoesNotExist:
+        raise Http404(_("There is no such application in %(community)s.") % {"community": community}) from None

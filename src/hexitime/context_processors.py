@@ -1,0 +1,10 @@
+"""Values every page needs: the site's name and, for members, their navigation state."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    return {"SITE_NAME": settings.SITE_NAME}
