@@ -26,6 +26,12 @@ def can_see_member(viewer: User, member_id: int) -> bool:
     return shared_community_member_ids(viewer).filter(member_id=member_id).exists()
 
 
+def visible_member_ids(viewer: User, member_ids: list[int]) -> set[int]:
+    """Which of these members the viewer may see, in one query."""
+    visible = set(shared_community_member_ids(viewer).filter(member_id__in=member_ids))
+    return visible | ({viewer.pk} & set(member_ids))
+
+
 def access_profile(viewer: User, member_id: int) -> Profile:
     """The member's profile if the viewer may see it; otherwise a 404 that explains the rule.
 

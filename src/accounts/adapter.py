@@ -16,6 +16,10 @@ class AccountAdapter(DefaultAccountAdapter):
             Profile.objects.get_or_create(user=user)
         return user
 
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        """After sign-up (and the e-mail confirmation that logs the member in): onboarding."""
+        return reverse("accounts:welcome")
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """Send a member whose profile is not yet complete to onboarding first."""
         user = request.user

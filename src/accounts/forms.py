@@ -60,7 +60,9 @@ class ProfileForm(forms.ModelForm[Profile]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["display_name"].required = True
+        self.fields["display_name"].error_messages["required"] = _("Enter the name other members will see.")
         self.fields["role"].required = True
+        self.fields["role"].error_messages["required"] = _("Choose the role that describes you best.")
         self.fields["skills"].choices = grouped_skill_choices()  # type: ignore[attr-defined]
 
     def clean_display_name(self) -> str:

@@ -13,6 +13,7 @@ from accounts.forms import ProfileForm
 from accounts.models import Profile, User
 from accounts.queries import profile_completeness
 from communities import queries as community_queries
+from hexitime.http import MemberRequest
 
 
 def _own_profile(request: HttpRequest) -> Profile:
@@ -23,8 +24,10 @@ def _own_profile(request: HttpRequest) -> Profile:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: MemberRequest) -> HttpResponse:
     profile = _own_profile(request)
+    if profile.onboarded_at is None:
+        return redirect("accounts:welcome")
     user = profile.user
     memberships = list(community_queries.memberships_of(user))
     context = {
@@ -40,9 +43,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest, member_id: int) -> HttpResponse:
+def profile(request: MemberRequest, member_id: int) -> HttpResponse:
     _own_profile(request)
-    viewed = access_profile(request.user, member_id)  # type: ignore[arg-type]
+    viewed = access_profile(request.user, member_id)
     return render(
         request,
         "accounts/profile.html",
@@ -65,12 +68,12 @@ def _edit(request: HttpRequest, *, onboarding: bool) -> HttpResponse:
 
 
 @login_required
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: MemberRequest) -> HttpResponse:
     return _edit(request, onboarding=False)
 
 
 @login_required
-def welcome(request: HttpRequest) -> HttpResponse:
+def welcome(request: MemberRequest) -> HttpResponse:
     if _own_profile(request).onboarded_at is not None and request.method == "GET":
         return redirect(reverse("accounts:profile_edit"))
     return _edit(request, onboarding=True)

@@ -17,8 +17,6 @@ def access_community(slug: str) -> Community:
 
 
 def membership_of(user: User, community: Community) -> Membership | None:
-    if not user.is_authenticated:
-        return None
     return Membership.objects.filter(member=user, community=community).first()
 
 

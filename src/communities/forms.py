@@ -15,9 +15,7 @@ class JoinForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve")), ("decline", _("Decline"))]
-    )
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("decline", _("Decline"))])
     reason = forms.CharField(
         label=_("Reason (optional, shown to the applicant)"),
         required=False,

@@ -7,10 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_see_member
+from accounts.access import visible_member_ids
+from accounts.models import User
 from communities import access, actions, queries
 from communities.errors import CommunityError
 from communities.forms import CommunityEditForm, DecisionForm, JoinForm
+from hexitime.http import MemberRequest
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -18,18 +20,18 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Anyone may read a community's page; members see who coordinates it."""
     community = access.access_community(slug)
-    user = request.user
-    membership = access.membership_of(user, community) if user.is_authenticated else None  # type: ignore[arg-type]
-    coordinators = list(queries.coordinators(community)) if user.is_authenticated else []
+    user = request.user if isinstance(request.user, User) else None
+    membership = access.membership_of(user, community) if user else None
+    coordinators = list(queries.coordinators(community)) if user else []
+    visible = visible_member_ids(user, [m.member_id for m in coordinators]) if user else set()
     context = {
         "community": community,
         "membership": membership,
         "is_coordinator": bool(membership and membership.is_coordinator),
         "member_count": queries.active_member_count(community),
-        "coordinators": [
-            (m, can_see_member(user, m.member_id)) for m in coordinators  # type: ignore[arg-type]
-        ],
+        "coordinators": [(m, m.member_id in visible) for m in coordinators],
         "children": queries.community_children(community),
         "join_form": JoinForm(),
     }
@@ -38,16 +40,16 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def join(request: HttpRequest, slug: str) -> HttpResponse:
+def join(request: MemberRequest, slug: str) -> HttpResponse:
     community = access.access_community(slug)
     form = JoinForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("note", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect(community)
     try:
         membership = actions.do_join_community(
-            member=request.user,  # type: ignore[arg-type]
+            member=request.user,
             community=community,
             note=form.cleaned_data["note"],
         )
@@ -65,10 +67,10 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def leave(request: HttpRequest, slug: str) -> HttpResponse:
+def leave(request: MemberRequest, slug: str) -> HttpResponse:
     community = access.access_community(slug)
     try:
-        actions.do_leave_community(member=request.user, community=community)  # type: ignore[arg-type]
+        actions.do_leave_community(member=request.user, community=community)
     except CommunityError as error:
         messages.error(request, str(error))
         return redirect(community)
@@ -77,8 +79,8 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def members(request: HttpRequest, slug: str) -> HttpResponse:
-    community = access.access_members_list(request.user, slug)  # type: ignore[arg-type]
+def members(request: MemberRequest, slug: str) -> HttpResponse:
+    community = access.access_members_list(request.user, slug)
     return render(
         request,
         "communities/members.html",
@@ -87,12 +89,12 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, slug: str) -> HttpResponse:
-    community = access.access_coordinated_community(request.user, slug)  # type: ignore[arg-type]
+def edit(request: MemberRequest, slug: str) -> HttpResponse:
+    community = access.access_coordinated_community(request.user, slug)
     form = CommunityEditForm(request.POST or None, instance=community)
     if request.method == "POST" and form.is_valid():
         actions.do_update_community(
-            coordinator=request.user,  # type: ignore[arg-type]
+            coordinator=request.user,
             community=community,
             description=form.cleaned_data["description"],
             join_policy=form.cleaned_data["join_policy"],
@@ -103,8 +105,8 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def applications(request: HttpRequest, slug: str) -> HttpResponse:
-    community = access.access_coordinated_community(request.user, slug)  # type: ignore[arg-type]
+def applications(request: MemberRequest, slug: str) -> HttpResponse:
+    community = access.access_coordinated_community(request.user, slug)
     return render(
         request,
         "communities/applications.html",
@@ -114,8 +116,8 @@ def applications(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    membership = access.access_application(request.user, slug, membership_id)  # type: ignore[arg-type]
+def decide(request: MemberRequest, slug: str, membership_id: int) -> HttpResponse:
+    membership = access.access_application(request.user, slug, membership_id)
     community = membership.community
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -124,7 +126,7 @@ def decide(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     approve = form.cleaned_data["decision"] == "approve"
     try:
         actions.do_decide_application(
-            coordinator=request.user,  # type: ignore[arg-type]
+            coordinator=request.user,
             membership=membership,
             approve=approve,
             reason=form.cleaned_data["reason"],

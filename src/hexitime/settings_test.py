@@ -8,4 +8,4 @@ import os
 
 os.environ["HEXITIME_TESTING"] = "1"
 
-from hexitime.settings import *  # noqa: E402, F403
+from hexitime.settings import *  # noqa: F403

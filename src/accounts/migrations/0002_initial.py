@@ -5,28 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('communities', '0001_initial'),
-        ('skills', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("communities", "0001_initial"),
+        ("skills", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='region',
-            field=models.ForeignKey(blank=True, limit_choices_to={'kind': 'region'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='communities.community', verbose_name='region'),
+            model_name="profile",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"kind": "region"},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="communities.community",
+                verbose_name="region",
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='skills',
-            field=models.ManyToManyField(blank=True, related_name='profiles', to='skills.skill', verbose_name='skills'),
+            model_name="profile",
+            name="skills",
+            field=models.ManyToManyField(blank=True, related_name="profiles", to="skills.skill", verbose_name="skills"),
         ),
         migrations.AddConstraint(
-            model_name='profile',
-            constraint=models.CheckConstraint(condition=models.Q(('preferred_mode__in', ['remote', 'in_person', 'either'])), name='profile_mode_valid'),
+            model_name="profile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("preferred_mode__in", ["remote", "in_person", "either"])), name="profile_mode_valid"
+            ),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,85 +14,205 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Community',
+            name="Community",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('nation', 'Nation'), ('region', 'Region'), ('organisation', 'Organisation')], max_length=20, verbose_name='kind')),
-                ('description', models.TextField(blank=True, max_length=4000, verbose_name='description')),
-                ('join_policy', models.CharField(choices=[('open', 'Open: anyone can join'), ('approval', 'Approval: coordinators approve each application')], default='approval', max_length=20, verbose_name='join policy')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='communities.community', verbose_name='part of')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("nation", "Nation"), ("region", "Region"), ("organisation", "Organisation")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=4000, verbose_name="description")),
+                (
+                    "join_policy",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open: anyone can join"),
+                            ("approval", "Approval: coordinators approve each application"),
+                        ],
+                        default="approval",
+                        max_length=20,
+                        verbose_name="join policy",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="communities.community",
+                        verbose_name="part of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'community',
-                'verbose_name_plural': 'communities',
-                'ordering': ['name'],
+                "verbose_name": "community",
+                "verbose_name_plural": "communities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('member', 'Member'), ('coordinator', 'Coordinator')], default='member', max_length=20, verbose_name='role')),
-                ('status', models.CharField(choices=[('pending', 'Application pending'), ('active', 'Active'), ('declined', 'Application declined'), ('suspended', 'Suspended'), ('left', 'Left')], max_length=20, verbose_name='status')),
-                ('application_note', models.TextField(blank=True, max_length=1000, verbose_name='application note')),
-                ('decision_reason', models.TextField(blank=True, max_length=1000, verbose_name='reason for the decision')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='applied or joined')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='communities.community', verbose_name='community')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("member", "Member"), ("coordinator", "Coordinator")],
+                        default="member",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Application pending"),
+                            ("active", "Active"),
+                            ("declined", "Application declined"),
+                            ("suspended", "Suspended"),
+                            ("left", "Left"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("application_note", models.TextField(blank=True, max_length=1000, verbose_name="application note")),
+                (
+                    "decision_reason",
+                    models.TextField(blank=True, max_length=1000, verbose_name="reason for the decision"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="applied or joined")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="communities.community",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['community__name'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["community__name"],
             },
         ),
         migrations.CreateModel(
-            name='MembershipEvent',
+            name="MembershipEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('joined', 'Joined'), ('applied', 'Applied'), ('approved', 'Application approved'), ('declined', 'Application declined'), ('left', 'Left'), ('withdrawn', 'Application withdrawn')], max_length=20)),
-                ('reason', models.TextField(blank=True, max_length=1000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='communities.membership')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("joined", "Joined"),
+                            ("applied", "Applied"),
+                            ("approved", "Application approved"),
+                            ("declined", "Application declined"),
+                            ("left", "Left"),
+                            ("withdrawn", "Application withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, max_length=1000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="communities.membership"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership event',
-                'verbose_name_plural': 'membership events',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "membership event",
+                "verbose_name_plural": "membership events",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='community',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['nation', 'region', 'organisation'])), name='community_kind_valid'),
+            model_name="community",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["nation", "region", "organisation"])), name="community_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='community',
-            constraint=models.CheckConstraint(condition=models.Q(('join_policy__in', ['open', 'approval'])), name='community_join_policy_valid'),
+            model_name="community",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("join_policy__in", ["open", "approval"])), name="community_join_policy_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='community',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'nation'), ('parent__isnull', True)), models.Q(models.Q(('kind', 'nation'), _negated=True), ('parent__isnull', False)), _connector='OR'), name='community_only_nations_are_roots'),
+            model_name="community",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "nation"), ("parent__isnull", True)),
+                    models.Q(models.Q(("kind", "nation"), _negated=True), ("parent__isnull", False)),
+                    _connector="OR",
+                ),
+                name="community_only_nations_are_roots",
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['community', 'status'], name='communities_communi_b7f99f_idx'),
+            model_name="membership",
+            index=models.Index(fields=["community", "status"], name="communities_communi_b7f99f_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('member', 'community'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("member", "community"), name="membership_unique"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['member', 'coordinator'])), name='membership_role_valid'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["member", "coordinator"])), name="membership_role_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'active', 'declined', 'suspended', 'left'])), name='membership_status_valid'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["pending", "active", "declined", "suspended", "left"])),
+                name="membership_status_valid",
+            ),
         ),
     ]

@@ -60,7 +60,7 @@ def option_groups(field: BoundField) -> list[tuple[str | None, list[dict[str, An
     values = value if isinstance(value, list | tuple) else [value]
     formatted = [str(v) for v in values if v is not None]
     attrs = {"id": field.auto_id} if field.auto_id else {}
-    groups = widget.optgroups(field.html_name, formatted, attrs)  # type: ignore[attr-defined]
+    groups = widget.optgroups(field.html_name, formatted, attrs)
     return [(name, options) for name, options, _index in groups]
 
 

@@ -74,14 +74,24 @@ class Command(BaseCommand):
         for slug, name, description in demo.REGIONS:
             result[slug], _ = Community.objects.get_or_create(
                 slug=slug,
-                defaults={"name": name, "kind": "region", "parent": nation, "description": description,
-                          "join_policy": "open"},
+                defaults={
+                    "name": name,
+                    "kind": "region",
+                    "parent": nation,
+                    "description": description,
+                    "join_policy": "open",
+                },
             )
         for slug, name, region, policy, description in demo.ORGANISATIONS:
             result[slug], _ = Community.objects.get_or_create(
                 slug=slug,
-                defaults={"name": name, "kind": "organisation", "parent": result[region],
-                          "description": description, "join_policy": policy},
+                defaults={
+                    "name": name,
+                    "kind": "organisation",
+                    "parent": result[region],
+                    "description": description,
+                    "join_policy": policy,
+                },
             )
         return result
 

@@ -1,0 +1,248 @@
+"""Every page scanned with axe-core in Chromium, and the keyboard paths a sighted keyboard user takes.
+
+A page fails on any "serious" or "critical" violation. Each page is reached as the member who
+would see it, and the test checks the page's heading first, so a redirect to the login page or
+an error page can never pass for the page it replaced.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from accounts.models import User
+from communities.models import Community, Membership
+from tests.browser.conftest import DESKTOP, PHONE, log_in
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.browser
+
+FAILING_IMPACTS = {"serious", "critical"}
+AXE = Axe()
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The people and communities the pages are built from."""
+
+    community: Community
+    open_community: Community
+    alice: User  # coordinator of the community
+    bob: User  # an active member of it
+    charlie: User  # an outsider
+    dave: User  # applied to join the community; waiting
+    newcomer: User  # confirmed their e-mail address, has not completed onboarding
+
+    def user(self, persona: str) -> User:
+        return getattr(self, persona)
+
+
+@pytest.fixture
+def cast(transactional_db: None) -> Cast:
+    """A nation > region > organisation tree with a coordinator, a member, an outsider and an applicant."""
+    community = OrganisationFactory(
+        name="Riverside Hospital",
+        slug="riverside",
+        description="Improvement work at Riverside: falls, discharge and patient experience.",
+    )
+    open_community = OrganisationFactory(
+        name="Hillside Health Centre",
+        slug="hillside",
+        parent=community.parent,
+        join_policy=Community.JoinPolicy.OPEN,
+    )
+    alice = UserFactory(email="alice@example.org", profile__display_name="Alice Adams")
+    MembershipFactory(member=alice, community=community, role=Membership.Role.COORDINATOR)
+    bob = UserFactory(
+        email="bob@example.org",
+        profile__display_name="Bob Brown",
+        profile__organisation="Riverside Hospital",
+        profile__bio="Ward manager; I like process maps.",
+    )
+    MembershipFactory(member=bob, community=community)
+    charlie = UserFactory(email="charlie@example.org", profile__display_name="Charlie Clark")
+    MembershipFactory(member=charlie, community=open_community)
+    dave = UserFactory(email="dave@example.org", profile__display_name="Dave Davies")
+    MembershipFactory(
+        member=dave,
+        community=community,
+        status=Membership.Status.PENDING,
+        application_note="I would like help with run charts for our falls project.",
+    )
+    newcomer = UserFactory(email="newcomer@example.org", profile__display_name="", profile__onboarded_at=None)
+    return Cast(community, open_community, alice, bob, charlie, dave, newcomer)
+
+
+def submit_empty_login_form(page: Page) -> None:
+    page.locator("main form").get_by_role("button", name="Sign In").click()
+    expect(page.locator(".nhsuk-error-message").first).to_be_visible()
+
+
+def submit_profile_without_a_name(page: Page) -> None:
+    page.fill("#id_display_name", "")
+    page.get_by_role("button", name="Save your profile").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+
+
+def reauthenticate(page: Page) -> None:
+    """allauth asks for the password again before two-factor authentication is set up."""
+    expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form").get_by_role("button", name="Confirm").click()
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A page to scan: where to go, as whom, what to do there first, and the heading it must show."""
+
+    id: str
+    path: str
+    heading: str | re.Pattern[str]
+    persona: str | None = None
+    act: Callable[[Page], None] | None = None
+    viewports: tuple[dict[str, int], ...] = field(default=(DESKTOP,))
+
+
+BOTH = (DESKTOP, PHONE)
+SCENES = [
+    Scene("home", "/", "Give an hour of improvement, get an hour back", viewports=BOTH),
+    Scene("login", "/accounts/login/", "Sign In"),
+    Scene("login-errors", "/accounts/login/", "Sign In", act=submit_empty_login_form),
+    Scene("signup", "/accounts/signup/", "Sign Up", viewports=BOTH),
+    Scene("password-reset", "/accounts/password/reset/", "Password Reset"),
+    Scene("directory", "/communities/", "Communities", viewports=BOTH),
+    Scene("community-anonymous", "/communities/riverside/", "Riverside Hospital", viewports=BOTH),
+    Scene("community-outsider", "/communities/riverside/", "Riverside Hospital", persona="charlie"),
+    Scene("community-applicant", "/communities/riverside/", "Riverside Hospital", persona="dave"),
+    Scene("community-member", "/communities/riverside/", "Riverside Hospital", persona="bob", viewports=BOTH),
+    Scene("community-coordinator", "/communities/riverside/", "Riverside Hospital", persona="alice", viewports=BOTH),
+    Scene("community-region", "/communities/{region}/", "{region_name}", persona="bob"),
+    Scene("members", "/communities/riverside/members/", "Members", persona="bob"),
+    Scene("community-edit", "/communities/riverside/edit/", "Edit description and joining", persona="alice"),
+    Scene("applications", "/communities/riverside/applications/", "Applications to join", persona="alice"),
+    Scene("dashboard", "/dashboard/", "Hello, Alice Adams", persona="alice", viewports=BOTH),
+    Scene("profile", "/members/{bob}/", "Bob Brown", persona="alice", viewports=BOTH),
+    Scene("profile-edit", "/profile/edit/", "Edit your profile", persona="bob"),
+    Scene("profile-edit-errors", "/profile/edit/", "Edit your profile", persona="bob", act=submit_profile_without_a_name),
+    Scene("welcome", "/welcome/", "Tell other members about yourself", persona="newcomer", viewports=BOTH),
+    Scene("email", "/accounts/email/", "Email Address", persona="bob"),
+    Scene("password-change", "/accounts/password/change/", "Change Password", persona="bob"),
+    Scene("mfa", "/accounts/2fa/", "Two-Factor Authentication", persona="bob"),
+    Scene("reauthenticate", "/accounts/2fa/totp/activate/", "Confirm Access", persona="bob"),
+    Scene(
+        "mfa-totp-activate",
+        "/accounts/2fa/totp/activate/",
+        "Activate Authenticator App",
+        persona="bob",
+        act=reauthenticate,
+    ),
+    Scene("404", "/communities/does-not-exist/", "Page not found", persona="bob"),
+    Scene("403", "/communities/riverside/edit/", "You cannot see this page", persona="bob"),
+]
+CASES = [
+    pytest.param(scene, viewport, id=f"{scene.id}-{'phone' if viewport == PHONE else 'desktop'}")
+    for scene in SCENES
+    for viewport in scene.viewports
+]
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
+        for node in violation["nodes"]:
+            lines.append(f"    at {' '.join(map(str, node['target']))}: {node['html'][:200]}")
+            if summary := node.get("failureSummary"):
+                lines.extend(f"        {line}" for line in summary.splitlines())
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page) -> None:
+    results = AXE.run(page)
+    failing = [v for v in results.response["violations"] if v["impact"] in FAILING_IMPACTS]
+    assert not failing, f"axe-core found serious or critical violations on {page.url}:\n{format_violations(failing)}"
+
+
+@pytest.mark.parametrize(("scene", "viewport"), CASES)
+def test_page_has_no_serious_accessibility_violations(
+    new_page: Callable[..., Page], live_server, cast: Cast, scene: Scene, viewport: dict[str, int]
+) -> None:
+    page = new_page(viewport)
+    if scene.persona:
+        log_in(page, live_server.url, cast.user(scene.persona).email, PASSWORD)
+    region = cast.community.parent
+    assert region is not None
+    values = {"bob": cast.bob.pk, "region": region.slug, "region_name": region.name}
+    page.goto(scene.path.format(**values))
+    if scene.act:
+        scene.act(page)
+    heading = scene.heading.format(**values) if isinstance(scene.heading, str) else scene.heading
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert_accessible(page)
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_main_content(page: Page, live_server) -> None:
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Skip to main content")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_in_viewport()  # visible when focused, though hidden until then
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/#maincontent")
+    expect(page.locator("main#maincontent")).to_be_focused()
+    # The next Tab goes to the first link inside the main content, not back into the header.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Join Hexitime")).to_be_focused()
+
+
+def tab_to(page: Page, accessible_name: str, limit: int = 40) -> None:
+    """Press Tab until the element with this accessible name has focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        name = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el) return "";
+                if (el.labels && el.labels.length) return el.labels[0].textContent.trim();
+                return (el.getAttribute("aria-label") || el.textContent || "").trim();
+            }"""
+        )
+        if name == accessible_name:
+            return
+    pytest.fail(f"{accessible_name!r} was not reached in {limit} presses of Tab")
+
+
+def test_sign_up_form_works_with_the_keyboard_alone(page: Page, live_server, mailoutbox) -> None:
+    page.goto("/accounts/signup/")
+    tab_to(page, "Email")
+    expect(page.locator("#id_email")).to_be_focused()
+    page.keyboard.type("keyboard.user@example.org")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_password1")).to_be_focused()
+    page.keyboard.type("Keyboard-only-4-improvement")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_password2")).to_be_focused()
+    page.keyboard.type("Keyboard-only-4-improvement-typo")
+    page.keyboard.press("Tab")
+    submit = page.locator("main form").get_by_role("button", name="Sign Up")
+    expect(submit).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(f"{live_server.url}/accounts/signup/")
+    expect(page.locator("main")).to_contain_text("You must type the same password each time.")
+    assert not User.objects.filter(email="keyboard.user@example.org").exists()
+    assert mailoutbox == []
+
+    # The passwords are not sent back; type both again from the keyboard and submit with Enter in the field.
+    tab_to(page, "Password")
+    expect(page.locator("#id_password1")).to_be_focused()
+    page.keyboard.type("Keyboard-only-4-improvement")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Keyboard-only-4-improvement")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/accounts/confirm-email/")
+    assert User.objects.filter(email="keyboard.user@example.org").exists()
+    assert [message.to for message in mailoutbox] == [["keyboard.user@example.org"]]

@@ -1,0 +1,78 @@
+"""A new member signs up, confirms their e-mail address and completes their profile, all in a browser."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.mail import EmailMessage
+from playwright.sync_api import Page, expect
+
+from accounts.models import Profile, User
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "sam.patel@example.org"
+PASSWORD = "Pdsa-cycles-every-Tuesday-42"
+SKILLS = ["Run charts", "Process mapping"]
+CONFIRM_LINK = re.compile(r"https?://[^\s/]+/accounts/confirm-email/[^\s/]+/")
+
+
+def sign_up(page: Page) -> User:
+    page.goto("/accounts/signup/")
+    page.fill("#id_email", EMAIL)
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.locator("main form").get_by_role("button", name="Sign Up").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    user = User.objects.get(email=EMAIL)
+    assert not user.emailaddress_set.get().verified
+    return user
+
+
+def confirmation_path(outbox: list[EmailMessage]) -> str:
+    assert len(outbox) == 1, [message.subject for message in outbox]
+    message = outbox[0]
+    assert message.to == [EMAIL]
+    assert message.subject.startswith("[Hexitime] ")
+    match = CONFIRM_LINK.search(message.body)
+    assert match, f"No confirmation link in the e-mail:\n{message.body}"
+    # The link names whichever host sent it (the live server, testserver or example.com): keep the path.
+    return urlsplit(match.group(0)).path
+
+
+def confirm(page: Page, live_server_url: str, outbox: list[EmailMessage]) -> None:
+    page.goto(live_server_url + confirmation_path(outbox))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Email Address")
+    expect(page.locator("main")).to_contain_text(EMAIL)
+    page.locator("main form").get_by_role("button", name="Confirm").click()
+    # Confirming logs the new member in.
+    expect(page.locator("header").get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_sign_up_confirm_email_and_complete_profile(page: Page, live_server, mailoutbox) -> None:
+    user = sign_up(page)
+    confirm(page, live_server.url, mailoutbox)
+    assert user.emailaddress_set.get().verified
+
+    # Confirming sends the new member straight to onboarding.
+    expect(page).to_have_url(f"{live_server.url}/welcome/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tell other members about yourself")
+    page.fill("#id_display_name", "Sam Patel")
+    page.select_option("#id_role", label="Analyst")
+    for skill in SKILLS:
+        page.get_by_role("checkbox", name=skill, exact=True).check()
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page).to_have_url(f"{live_server.url}/communities/")
+    expect(page.get_by_role("status")).to_have_text("Information: Thank you, your profile is ready. Next, join a community.")
+    profile = Profile.objects.get(user=user)
+    assert profile.onboarded_at is not None
+    assert profile.display_name == "Sam Patel"
+    assert profile.role == Profile.Role.ANALYST
+    assert set(profile.skills.values_list("name", flat=True)) == set(SKILLS)
+
+    page.goto("/dashboard/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Sam Patel")
+    expect(page.locator("header").get_by_role("link", name="Signed in as Sam Patel")).to_be_visible()
