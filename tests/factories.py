@@ -1,5 +1,6 @@
 """factory_boy factories for tests: members (verified, onboarded), communities and memberships."""
 
+from datetime import timedelta
 from typing import Any
 
 import factory
@@ -72,3 +73,28 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     community = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.MEMBER
     status = Membership.Status.ACTIVE
+
+
+class ListingFactory(factory.django.DjangoModelFactory):
+    """A live offer by a member of its scope. Pass skills=[...] to set skills (and the search text)."""
+
+    class Meta:
+        model = "listings.Listing"
+        skip_postgeneration_save = True
+
+    author = factory.SubFactory(UserFactory)
+    kind = "offer"
+    title = factory.Sequence(lambda n: f"Listing {n}")
+    description = "Help with an improvement project."
+    improvement = "Shorter waits in outpatients"
+    scope = factory.SubFactory(OrganisationFactory)
+    mode = "either"
+    estimated_minutes = 60
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=90))
+
+    @factory.post_generation
+    def skills(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            self.skills.set(extracted)
+            self.skills_text = ", ".join(sorted(skill.name for skill in extracted))
+            self.save(update_fields=["skills_text"])

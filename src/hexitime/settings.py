@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "accounts",
     "skills",
     "communities",
+    "listings",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,155 @@
+"""Every change to listings and campaigns, each in one transaction."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from communities.models import Community
+from listings import errors
+from listings.models import DEFAULT_LIFETIME, Campaign, Listing
+from skills.models import Skill
+
+
+@dataclass
+class ListingData:
+    """Validated fields of a listing (the form checks each; actions trust them)."""
+
+    kind: str
+    title: str
+    description: str
+    improvement: str
+    skills: list[Skill]
+    scope: Community
+    mode: str
+    place: str
+    estimated_minutes: int
+    expires_at: datetime
+    campaign: Campaign | None
+
+
+def _skills_text(skills: list[Skill]) -> str:
+    return ", ".join(sorted(skill.name for skill in skills))
+
+
+def _apply(listing: Listing, data: ListingData) -> Listing:
+    for name in (
+        "kind",
+        "title",
+        "description",
+        "improvement",
+        "scope",
+        "mode",
+        "place",
+        "estimated_minutes",
+        "expires_at",
+        "campaign",
+    ):
+        setattr(listing, name, getattr(data, name))
+    listing.skills_text = _skills_text(data.skills)
+    listing.save()
+    listing.skills.set(data.skills)
+    return listing
+
+
+@transaction.atomic
+def do_create_listing(*, author: User, data: ListingData) -> Listing:
+    return _apply(Listing(author=author), data)
+
+
+@transaction.atomic
+def do_update_listing(*, listing: Listing, data: ListingData) -> Listing:
+    """The author edits a listing. The caller has checked it is theirs."""
+    return _apply(Listing.objects.select_for_update().get(pk=listing.pk), data)
+
+
+def _locked(listing: Listing) -> Listing:
+    return Listing.objects.select_for_update().get(pk=listing.pk)
+
+
+@transaction.atomic
+def do_pause_listing(*, listing: Listing) -> Listing:
+    locked = _locked(listing)
+    if locked.status != Listing.Status.ACTIVE:
+        raise errors.InvalidState(_("Only an active listing can be paused."))
+    locked.status = Listing.Status.PAUSED
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def do_resume_listing(*, listing: Listing) -> Listing:
+    locked = _locked(listing)
+    if locked.status != Listing.Status.PAUSED:
+        raise errors.InvalidState(_("Only a paused listing can be resumed."))
+    locked.status = Listing.Status.ACTIVE
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def do_close_listing(*, listing: Listing) -> Listing:
+    locked = _locked(listing)
+    if locked.status == Listing.Status.CLOSED:
+        raise errors.InvalidState(_("This listing is already closed."))
+    locked.status = Listing.Status.CLOSED
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def do_renew_listing(*, listing: Listing) -> Listing:
+    """Give a listing another default lifetime from now, and make it active again."""
+    locked = _locked(listing)
+    locked.expires_at = timezone.now() + DEFAULT_LIFETIME
+    locked.status = Listing.Status.ACTIVE
+    locked.save(update_fields=["expires_at", "status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def do_hide_listing(*, coordinator: User, listing: Listing, reason: str) -> Listing:
+    """A coordinator of the listing's scope hides it; the author sees the reason."""
+    if not reason.strip():
+        raise errors.InvalidState(_("Give a reason: the author will see it."))
+    locked = _locked(listing)
+    locked.hidden_at = timezone.now()
+    locked.hidden_by = coordinator
+    locked.hidden_reason = reason.strip()
+    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def do_unhide_listing(*, listing: Listing) -> Listing:
+    locked = _locked(listing)
+    locked.hidden_at = None
+    locked.hidden_by = None
+    locked.hidden_reason = ""
+    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def do_create_campaign(
+    *,
+    coordinator: User,
+    community: Community,
+    name: str,
+    slug: str,
+    description: str,
+    starts_on: date,
+    ends_on: date,
+) -> Campaign:
+    return Campaign.objects.create(
+        community=community,
+        name=name.strip(),
+        slug=slug,
+        description=description.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=coordinator,
+    )

@@ -1,0 +1,175 @@
+"""Full-text search behaves the same on SQLite (FTS5) and PostgreSQL (tsvector), and never leaks."""
+
+import pytest
+
+from accounts.models import User
+from communities.models import Community, Membership
+from listings.models import Listing
+from listings.search import SearchFilters, search_listings
+from skills.models import Skill
+from tests.factories import ListingFactory, MembershipFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def searcher(community: Community) -> User:
+    user = UserFactory()
+    MembershipFactory(member=user, community=community)
+    return user
+
+
+def titles(member: User, q: str = "", **filters: object) -> list[str]:
+    page = search_listings(member, SearchFilters(q=q, **filters))  # type: ignore[arg-type]
+    return [hit.listing.title for hit in page.hits]
+
+
+def make(community: Community, title: str, description: str = "Help offered.", **kwargs: object) -> Listing:
+    return ListingFactory(scope=community, title=title, description=description, **kwargs)
+
+
+def test_words_are_stemmed(searcher: User, community: Community) -> None:
+    make(community, "Coaching on run charts")
+    make(community, "Process mapping workshop")
+    assert titles(searcher, "chart") == ["Coaching on run charts"]
+    assert titles(searcher, "charting") == ["Coaching on run charts"]
+
+
+def test_phrases_and_exclusions(searcher: User, community: Community) -> None:
+    make(community, "Run chart clinic", "We read a run chart together.")
+    make(community, "Chart review", "Run your eye over a chart and then run.")
+    make(community, "Lean run chart", "Lean methods with a run chart.")
+    assert sorted(titles(searcher, '"run chart"')) == ["Lean run chart", "Run chart clinic"]
+    assert titles(searcher, '"run chart" -lean') == ["Run chart clinic"]
+
+
+def test_or_finds_either(searcher: User, community: Community) -> None:
+    make(community, "Statistical process control")
+    make(community, "Driver diagrams")
+    make(community, "Something else")
+    assert sorted(titles(searcher, "statistical OR driver")) == ["Driver diagrams", "Statistical process control"]
+
+
+def test_title_matches_rank_above_description_matches(searcher: User, community: Community) -> None:
+    make(community, "Workshop", "Includes a little facilitation.")
+    make(community, "Facilitation for your team")
+    assert titles(searcher, "facilitation") == ["Facilitation for your team", "Workshop"]
+
+
+def test_matches_are_highlighted_and_escaped(searcher: User, community: Community) -> None:
+    make(community, "Run charts <b>now</b>", "Learn run charts & SPC.")
+    hit = search_listings(searcher, SearchFilters(q="charts")).hits[0]
+    assert "<mark>" in hit.title_html
+    assert "&lt;b&gt;" in hit.title_html
+    assert "<b>" not in hit.title_html
+    assert "<mark>charts</mark>" in hit.snippet_html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'; DROP TABLE listings_listing; --",
+        '"unbalanced',
+        "🙂🙂",
+        "NEAR(a b) title:x ^y * AND OR NOT",
+        "-",
+        '""',
+        "x" * 500,
+        "\\ % _ ' \" ;",
+        "SELECT * FROM accounts_user",
+    ],
+)
+def test_odd_input_is_searched_literally_and_never_fails(searcher: User, community: Community, query: str) -> None:
+    make(community, "Run charts")
+    page = search_listings(searcher, SearchFilters(q=query))
+    assert page.total <= 1
+    assert Listing.objects.count() == 1
+
+
+def test_only_live_listings_are_found(searcher: User, community: Community) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make(community, "Live charts")
+    make(community, "Paused charts", status=Listing.Status.PAUSED)
+    make(community, "Closed charts", status=Listing.Status.CLOSED)
+    make(community, "Expired charts", expires_at=timezone.now() - timedelta(minutes=1))
+    make(community, "Hidden charts", hidden_at=timezone.now(), hidden_reason="Spam")
+    assert titles(searcher, "charts") == ["Live charts"]
+    assert titles(searcher) == ["Live charts"]
+
+
+def test_listings_scoped_elsewhere_are_never_shown_found_or_counted(searcher: User, community: Community) -> None:
+    elsewhere = OrganisationFactory()
+    make(elsewhere, "Secret charts")
+    make(community, "Open charts")
+    page = search_listings(searcher, SearchFilters(q="charts"))
+    assert [hit.listing.title for hit in page.hits] == ["Open charts"]
+    assert page.total == 1
+    assert search_listings(searcher, SearchFilters()).total == 1
+
+
+def test_listings_scoped_to_an_ancestor_are_visible(searcher: User, community: Community) -> None:
+    region = community.parent
+    assert region is not None and region.parent is not None
+    make(region, "Regional charts")
+    make(region.parent, "National charts")
+    assert sorted(titles(searcher, "charts")) == ["National charts", "Regional charts"]
+
+
+def test_pending_members_see_nothing_of_the_community(community: Community) -> None:
+    applicant = UserFactory()
+    MembershipFactory(member=applicant, community=community, status=Membership.Status.PENDING)
+    make(community, "Members-only charts")
+    assert titles(applicant, "charts") == []
+
+
+def test_filters_combine(searcher: User, community: Community) -> None:
+    spc = Skill.objects.get(name="Statistical process control")
+    coaching = Skill.objects.get(name="Coaching")
+    make(community, "Remote SPC offer", skills=[spc], mode="remote")
+    make(community, "SPC request", kind="request", skills=[spc], mode="in_person")
+    make(community, "Coaching offer", skills=[coaching], mode="either")
+    assert titles(searcher, kind="request") == ["SPC request"]
+    assert sorted(titles(searcher, skills=[spc])) == ["Remote SPC offer", "SPC request"]
+    assert sorted(titles(searcher, skills=[spc, coaching])) == ["Coaching offer", "Remote SPC offer", "SPC request"]
+    assert sorted(titles(searcher, mode="remote")) == ["Coaching offer", "Remote SPC offer"]
+    assert titles(searcher, "remote", skills=[spc]) == ["Remote SPC offer"]
+
+
+def test_community_filter_includes_sub_communities(searcher: User, community: Community) -> None:
+    region = community.parent
+    assert region is not None
+    make(community, "Organisation listing")
+    make(region, "Region listing")
+    assert sorted(titles(searcher, community=region)) == ["Organisation listing", "Region listing"]
+    assert titles(searcher, community=community) == ["Organisation listing"]
+
+
+def test_newest_sort_and_pagination(searcher: User, community: Community) -> None:
+    for n in range(25):
+        make(community, f"Charts {n:02d}")
+    first = search_listings(searcher, SearchFilters(q="charts", sort="newest"))
+    assert first.total == 25
+    assert first.pages == 2
+    assert first.hits[0].listing.title == "Charts 24"
+    second = search_listings(searcher, SearchFilters(q="charts", sort="newest", page=2))
+    assert [hit.listing.title for hit in second.hits] == [f"Charts {n:02d}" for n in range(4, -1, -1)]
+
+
+def test_edits_are_searchable_at_once(searcher: User, community: Community) -> None:
+    listing = make(community, "Original wording")
+    listing.title = "Revised wording"
+    listing.save()
+    assert titles(searcher, "revised") == ["Revised wording"]
+    assert titles(searcher, "original") == []
+    listing.delete()
+    assert titles(searcher, "revised") == []
+
+
+def test_a_search_with_no_words_shows_everything_and_says_so(searcher: User, community: Community) -> None:
+    make(community, "Anything")
+    page = search_listings(searcher, SearchFilters(q="🙂"))
+    assert page.text_ignored
+    assert page.total == 1
