@@ -93,6 +93,15 @@ def filtered(member: User, filters: SearchFilters) -> QuerySet[Listing]:
     return listings
 
 
+def with_any_word(listings: QuerySet[Listing], terms: list[str]) -> QuerySet[Listing]:
+    """Listings containing any of these plain words (stemmed), unranked: for match candidates."""
+    if connection.vendor == "postgresql":
+        query = SearchQuery(" OR ".join(terms), search_type="websearch", config="english")
+        return listings.filter(search_vector=query)
+    expression = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return listings.filter(pk__in=RawSQL(_FTS_IDS, [expression]))
+
+
 def search_listings(member: User, filters: SearchFilters, page_size: int = PAGE_SIZE) -> SearchPage:
     backend = _postgres_search if connection.vendor == "postgresql" else _sqlite_search
     return backend(member, filters, page_size)
