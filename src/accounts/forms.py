@@ -70,3 +70,20 @@ class ProfileForm(forms.ModelForm[Profile]):
         if not name:
             raise forms.ValidationError(_("Enter the name other members will see."))
         return name
+
+
+class MemberSearchForm(forms.Form):
+    """Filters of the members directory, read from the query string."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=80)
+    skill = forms.ModelChoiceField(
+        label=_("QI skill"),
+        required=False,
+        queryset=Skill.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Any skill"),
+        error_messages={"invalid_choice": _("There is no QI skill called ‘%(value)s’.")},
+    )
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Any role")), *Profile.Role.choices])
+    organisation = forms.CharField(label=_("Organisation"), required=False, max_length=120)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput)

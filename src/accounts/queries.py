@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Profile
+from accounts.access import shared_community_member_ids
+from accounts.models import Profile, User
+from skills.models import Skill
 
 
 @dataclass(frozen=True)
@@ -29,3 +32,21 @@ def profile_completeness(profile: Profile) -> Completeness:
         percent=round(100 * done / len(checks)),
         missing=[str(label) for ok, label in checks if not ok],
     )
+
+
+def member_directory(
+    viewer: User, *, name: str = "", skill: Skill | None = None, role: str = "", organisation: str = ""
+) -> QuerySet[Profile]:
+    """Profiles the viewer may see (members sharing a community), filtered and in name order."""
+    profiles = Profile.objects.filter(
+        user_id__in=shared_community_member_ids(viewer), user__is_active=True, onboarded_at__isnull=False
+    )
+    if name:
+        profiles = profiles.filter(display_name__icontains=name)
+    if skill is not None:
+        profiles = profiles.filter(pk__in=Profile.skills.through.objects.filter(skill=skill).values("profile_id"))
+    if role:
+        profiles = profiles.filter(role=role)
+    if organisation:
+        profiles = profiles.filter(organisation__icontains=organisation)
+    return profiles.select_related("user").prefetch_related("skills").order_by("display_name", "user_id")

@@ -7,5 +7,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("welcome/", views.welcome, name="welcome"),
     path("profile/edit/", views.profile_edit, name="profile_edit"),
+    path("members/", views.directory, name="directory"),
     path("members/<int:member_id>/", views.profile, name="profile"),
 ]

@@ -1,7 +1,10 @@
 """Member pages: dashboard, profile, profile editing and onboarding."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from accounts import actions
 from accounts.access import access_profile
-from accounts.forms import ProfileForm
+from accounts.forms import MemberSearchForm, ProfileForm
 from accounts.models import Profile, User
-from accounts.queries import profile_completeness
+from accounts.queries import member_directory, profile_completeness
 from communities import queries as community_queries
 from hexitime.http import MemberRequest
+from listings import matching
 
 
 def _own_profile(request: HttpRequest) -> Profile:
@@ -38,8 +42,36 @@ def dashboard(request: MemberRequest) -> HttpResponse:
         "pending_memberships": [m for m in memberships if m.status == m.Status.PENDING],
         "awaiting": community_queries.applications_awaiting(user),
         "has_mfa": user.authenticator_set.exists(),  # type: ignore[attr-defined]
+        "requests_to_help": matching.requests_you_could_help_with(user),
+        "offers_for_you": matching.offers_for_your_requests(user),
+        "listing_count": user.listings.count(),
     }
     return render(request, "accounts/dashboard.html", context)
+
+
+@login_required
+def directory(request: MemberRequest) -> HttpResponse:
+    """Find members by name, skill, role or organisation, among those the viewer may see."""
+    form = MemberSearchForm(request.GET or None)
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        for field, errors in form.errors.items():
+            if field != "page":
+                for error in errors:
+                    messages.error(request, str(error))
+        data = form.cleaned_data
+    profiles = member_directory(
+        request.user,
+        name=(data.get("name") or "").strip(),
+        skill=data.get("skill"),
+        role=data.get("role") or "",
+        organisation=(data.get("organisation") or "").strip(),
+    )
+    page = Paginator(profiles, 25).get_page(data.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/directory.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
 @login_required

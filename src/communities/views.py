@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "member_count": queries.active_member_count(community),
         "coordinators": [(m, m.member_id in visible) for m in coordinators],
         "children": queries.community_children(community),
+        "campaigns": community.campaigns.filter(ends_on__gte=timezone.localdate()).order_by("starts_on")[:10],
         "join_form": JoinForm(),
     }
     return render(request, "communities/detail.html", context)

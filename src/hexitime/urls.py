@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("listings.urls")),
     path("communities/", include("communities.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -50,3 +50,7 @@ def access_campaign(slug: str) -> Campaign:
         return Campaign.objects.select_related("community").get(slug=slug)
     except Campaign.DoesNotExist:
         raise Http404(_("There is no campaign at this address.")) from None
+
+
+def can_moderate(member: User, listing: Listing) -> bool:
+    return is_coordinator(member, listing.scope)

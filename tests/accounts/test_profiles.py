@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import Profile, User
 from communities.models import Community, Membership
 from skills.models import Skill
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import ListingFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -144,10 +144,28 @@ def test_dashboard_query_count_does_not_grow_with_memberships(
     for _ in range(3):
         MembershipFactory(member=alice)
     alice_client.get(reverse("accounts:dashboard"))
-    with django_assert_num_queries(9):  # type: ignore[operator]
+    with django_assert_num_queries(13):  # type: ignore[operator]
         alice_client.get(reverse("accounts:dashboard"))
     for _ in range(10):
         community = MembershipFactory(member=alice, role=Membership.Role.COORDINATOR).community
         MembershipFactory(community=community, status=Membership.Status.PENDING)
-    with django_assert_num_queries(9):  # type: ignore[operator]
+    with django_assert_num_queries(13):  # type: ignore[operator]
         alice_client.get(reverse("accounts:dashboard"))
+
+
+def test_dashboard_suggestion_queries_are_bounded(
+    alice: User, alice_client: Client, community: Community, django_assert_num_queries: object
+) -> None:
+    """Offers are matched for the member's five newest requests at most, so more requests add nothing."""
+    skill = Skill.objects.get(name="Run charts")
+    for n in range(5):
+        ListingFactory(author=alice, scope=community, kind="request", title=f"Request {n}", skills=[skill])
+        ListingFactory(scope=community, title=f"Offer {n}", skills=[skill])
+    alice_client.get(reverse("accounts:dashboard"))
+    with django_assert_num_queries(44):  # type: ignore[operator]
+        alice_client.get(reverse("accounts:dashboard"))
+    for n in range(10):
+        ListingFactory(author=alice, scope=community, kind="request", title=f"More {n}", skills=[skill])
+    with django_assert_num_queries(44):  # type: ignore[operator]
+        response = alice_client.get(reverse("accounts:dashboard"))
+    assert len(response.context["offers_for_you"]) == 5

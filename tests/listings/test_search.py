@@ -112,7 +112,8 @@ def test_listings_scoped_elsewhere_are_never_shown_found_or_counted(searcher: Us
 
 def test_listings_scoped_to_an_ancestor_are_visible(searcher: User, community: Community) -> None:
     region = community.parent
-    assert region is not None and region.parent is not None
+    assert region is not None
+    assert region.parent is not None
     make(region, "Regional charts")
     make(region.parent, "National charts")
     assert sorted(titles(searcher, "charts")) == ["National charts", "Regional charts"]
