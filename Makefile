@@ -34,7 +34,8 @@ node_modules/.installed: package.json package-lock.json
 $(VENDOR)/.built: node_modules/.installed
 	rm -rf $(VENDOR)
 	mkdir -p $(VENDOR)/nhsuk $(VENDOR)/htmx
-	cp $(NHSUK)/nhsuk-frontend.min.css $(NHSUK)/nhsuk-frontend.min.css.map $(VENDOR)/nhsuk/
+	# Hexitime's own type: drop the NHS's licensed web fonts (served from the NHS's own host).
+	sed -E 's/@font-face\{[^}]*\}//g' $(NHSUK)/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
 	cp $(NHSUK)/nhsuk-frontend.min.js $(NHSUK)/nhsuk-frontend.min.js.map $(VENDOR)/nhsuk/
 	cp -r $(NHSUK)/assets/images $(VENDOR)/nhsuk/images
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/

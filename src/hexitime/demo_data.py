@@ -396,3 +396,129 @@ PENDING = {"ben": "eastbrook-university-hospitals", "femi": "kingsmere-mental-he
 
 def demo_email(key: str) -> str:
     return f"{key}@{DEMO_DOMAIN}"
+
+
+# author key, kind, title, description, improvement, skills, scope slug, mode, hours
+LISTINGS = [
+    (
+        "ben",
+        "offer",
+        "Build your first SPC chart in Excel",
+        "I'll sit with you for an hour and turn your weekly data into a statistical process control chart, "
+        "and explain how to tell a real change from noise.",
+        "Better decisions from ward data",
+        ["Statistical process control", "Spreadsheet and BI tools"],
+        "riverside-teaching-hospitals",
+        "remote",
+        1,
+    ),
+    (
+        "amara",
+        "offer",
+        "Coaching on the Model for Improvement",
+        "Stuck on your aim statement or your first PDSA? An hour of coaching to get your project moving.",
+        "Any QI project getting started",
+        ["Model for Improvement", "PDSA cycles", "Coaching"],
+        "england",
+        "either",
+        1,
+    ),
+    (
+        "chloe",
+        "request",
+        "Help reading run charts for our falls data",
+        "Our ward collects falls every week but we do not know whether our changes are working. "
+        "We need someone to look at our run chart with us.",
+        "Fewer falls on elderly care wards",
+        ["Run charts", "Measurement for improvement"],
+        "riverside-teaching-hospitals",
+        "remote",
+        1.5,
+    ),
+    (
+        "femi",
+        "offer",
+        "A patient's view of your service redesign",
+        "I have used outpatient services for ten years. I'll review your plans or patient leaflets and tell "
+        "you what it feels like from the other side.",
+        "Services designed with patients",
+        ["Patient and public involvement", "Storytelling"],
+        "london",
+        "remote",
+        1,
+    ),
+    (
+        "eleanor",
+        "request",
+        "Demand and capacity modelling for theatre lists",
+        "We want to understand why lists overrun. Looking for someone who has done demand and capacity work.",
+        "Fewer cancelled operations",
+        ["Demand and capacity"],
+        "midlands",
+        "either",
+        3,
+    ),
+    (
+        "harry",
+        "offer",
+        "Facilitate your process-mapping session",
+        "Bring your team and a wall: I'll facilitate a two-hour process-mapping session, in person in the South West.",
+        "Smoother discharge from hospice to home",
+        ["Process mapping", "Facilitation"],
+        "south-west",
+        "in_person",
+        2,
+    ),
+    (
+        "grace",
+        "request",
+        "Co-producing a carers' survey",
+        "Our carers' group wants to design a survey with carers, not for them. We need help with survey design.",
+        "Carers heard in service planning",
+        ["Survey design", "Co-production"],
+        "cityview-patient-voice",
+        "remote",
+        2,
+    ),
+    (
+        "jamal",
+        "offer",
+        "Quick health-economics sense check",
+        "Before you put a business case in, I'll check your cost and benefit assumptions.",
+        "Business cases that stand up",
+        ["Health economics", "Evaluation design"],
+        "england",
+        "remote",
+        1,
+    ),
+    (
+        "yasmin",
+        "request",
+        "Ideas for cutting anaesthetic gas waste",
+        "We would like to learn from anyone who has reduced desflurane use or theatre waste.",
+        "Greener theatres",
+        ["Green and sustainable healthcare", "Sustainability"],
+        "england",
+        "either",
+        1,
+    ),
+    (
+        "kate",
+        "offer",
+        "Lean value stream mapping for ambulance handovers",
+        "I've mapped handover delays at three emergency departments and can share the method.",
+        "Faster ambulance handovers",
+        ["Value stream mapping", "Lean"],
+        "north-west",
+        "either",
+        2,
+    ),
+]
+
+CAMPAIGN = (
+    "green-nhs",
+    "Green NHS",
+    "england",
+    "Improvement work that cuts the carbon footprint of care: waste, travel, medicines and energy.",
+)
+CAMPAIGN_LISTINGS = {"Ideas for cutting anaesthetic gas waste"}

@@ -96,3 +96,10 @@ def test_seed_demo_is_idempotent_and_prints_logins() -> None:
     assert Client().login(email=demo_data.demo_email("amara"), password=demo_data.DEMO_PASSWORD)
     assert Membership.objects.filter(role="coordinator").count() >= 2
     assert Membership.objects.filter(status="pending").exists()
+
+
+@pytest.mark.parametrize(("minutes", "text"), [(15, "15 min"), (60, "1 h"), (90, "1 h 30 min"), (6000, "100 h")])
+def test_durations_read_as_hours_and_minutes(minutes: int, text: str) -> None:
+    from hexitime.templatetags.hexitime import duration
+
+    assert duration(minutes) == text

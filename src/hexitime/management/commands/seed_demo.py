@@ -1,5 +1,6 @@
 """Load the demo network (idempotent): run it as often as you like; it adds only what is missing."""
 
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -10,6 +11,8 @@ from django.utils import timezone
 from accounts.models import Profile, User
 from communities.models import Community, Membership
 from hexitime import demo_data as demo
+from listings.actions import ListingData, do_create_listing
+from listings.models import DEFAULT_LIFETIME, Campaign, Listing
 from skills.models import Skill
 
 
@@ -51,10 +54,45 @@ class Command(BaseCommand):
                 )
                 profile.skills.set([skills[s] for s in skill_names])
                 self.seed_memberships(key, user, communities[org], communities)
+        self.seed_listings(communities, skills)
         admin, is_new = self.ensure_user(demo.demo_email("admin"), staff=True)
         if is_new:
             Profile.objects.create(user=admin, display_name="Hexitime Admin", role="other", onboarded_at=timezone.now())
         return created
+
+    def seed_listings(self, communities: dict[str, Community], skills: dict[str, Skill]) -> None:
+        slug, name, community_slug, description = demo.CAMPAIGN
+        today = timezone.localdate()
+        campaign, _ = Campaign.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "community": communities[community_slug],
+                "description": description,
+                "starts_on": today - timedelta(days=7),
+                "ends_on": today + timedelta(days=120),
+            },
+        )
+        for key, kind, title, description, improvement, skill_names, scope, mode, hours in demo.LISTINGS:
+            author = User.objects.get(email=demo.demo_email(key))
+            if Listing.objects.filter(author=author, title=title).exists():
+                continue
+            do_create_listing(
+                author=author,
+                data=ListingData(
+                    kind=kind,
+                    title=title,
+                    description=description,
+                    improvement=improvement,
+                    skills=[skills[s] for s in skill_names],
+                    scope=communities[scope],
+                    mode=mode,
+                    place="Exeter" if mode == "in_person" else "",
+                    estimated_minutes=int(hours * 60),
+                    expires_at=timezone.now() + DEFAULT_LIFETIME,
+                    campaign=campaign if title in demo.CAMPAIGN_LISTINGS else None,
+                ),
+            )
 
     def ensure_user(self, email: str, staff: bool = False) -> tuple[User, bool]:
         user = User.objects.filter(email=email).first()
