@@ -31,7 +31,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Front-end files are built from the npm packages into static/vendor (ignored by git).
-$(VENDOR)/.built: node_modules/.installed
+$(VENDOR)/.built: node_modules/.installed Makefile
 	rm -rf $(VENDOR)
 	mkdir -p $(VENDOR)/nhsuk $(VENDOR)/htmx
 	# Hexitime's own type: drop the NHS's licensed web fonts (served from the NHS's own host).
