@@ -290,3 +290,23 @@ def offers_for_your_requests(member: User, limit: int = 5) -> list[Suggestion]:
             if known is None or suggestion.score > known.score:
                 best[suggestion.listing.pk] = suggestion
     return sorted(best.values(), key=lambda s: -s.score)[:limit]
+
+
+@dataclass
+class WeeklySuggestions:
+    """What the weekly digest tells a member; empty means there is nothing to send."""
+
+    requests_you_could_help_with: list[Suggestion]
+    offers_for_your_requests: list[Suggestion]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.requests_you_could_help_with or self.offers_for_your_requests)
+
+
+def weekly_suggestions(member: User, limit: int = 5) -> WeeklySuggestions:
+    """The same suggestions as the dashboard, for the weekly digest e-mail."""
+    return WeeklySuggestions(
+        requests_you_could_help_with=requests_you_could_help_with(member, limit),
+        offers_for_your_requests=offers_for_your_requests(member, limit),
+    )
