@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "skills",
     "communities",
     "listings",
+    "ledger",
 ]
 
 MIDDLEWARE = [
