@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,12 @@ class Community(models.Model):
     description = models.TextField(_("description"), max_length=4000, blank=True)
     join_policy = models.CharField(
         _("join policy"), max_length=20, choices=JoinPolicy.choices, default=JoinPolicy.APPROVAL
+    )
+    auto_confirm_days = models.PositiveSmallIntegerField(
+        _("days before recorded hours confirm themselves"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("If the other side neither confirms nor disputes recorded hours, they are confirmed after this."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "communities",
     "listings",
     "ledger",
+    "exchanges",
 ]
 
 MIDDLEWARE = [
@@ -153,14 +154,8 @@ CACHES = {
     )
 }
 
-TASKS = {
-    "default": {
-        "BACKEND": (
-            "django.tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
-        ),
-        "QUEUES": ["default"],
-    }
-}
+# Background work (django.tasks) is stored in the database and run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

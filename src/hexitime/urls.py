@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("listings.urls")),
+    path("", include("exchanges.urls")),
+    path("", include("ledger.urls")),
     path("communities/", include("communities.urls")),
     path("admin/", admin.site.urls),
 ]

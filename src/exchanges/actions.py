@@ -1,0 +1,351 @@
+"""Every change to an exchange: one transaction each, a timeline event, tasks enqueued on commit.
+
+Confirmation posts one transfer per recipient, recipient -> provider, through the ledger's
+post_transfer with the key "exchange:<id>:recipient:<row>", so it happens exactly once however
+often it is asked for (double clicks, a member and the auto-confirm task at the same moment).
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from communities.models import Community
+from exchanges import errors
+from exchanges.access import can_resolve, is_party
+from exchanges.models import MAX_MINUTES, MIN_MINUTES, Exchange, ExchangeEvent, ExchangeRecipient
+from ledger.accounts import account_of
+from ledger.errors import LedgerError
+from ledger.models import Transfer
+from ledger.posting import post_transfer
+from listings.models import Listing
+
+State = Exchange.State
+REMINDER_BEFORE = timedelta(days=2)
+
+
+def check_minutes(minutes: int) -> int:
+    if minutes % 15:
+        raise errors.InvalidHours(_("Hours go in quarter hours: 0.25, 0.5, 0.75, 1 and so on."))
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise errors.InvalidHours(_("Hours must be between 0.25 and 100."))
+    return minutes
+
+
+def _locked(exchange: Exchange, version: int | None) -> Exchange:
+    locked = Exchange.objects.select_for_update().get(pk=exchange.pk)
+    if version is not None and locked.version != version:
+        raise errors.StaleForm(
+            _("This exchange changed since you opened the page. Here is how it stands now; nothing was changed.")
+        )
+    return locked
+
+
+def _expect(exchange: Exchange, *states: str) -> None:
+    if exchange.state not in states:
+        raise errors.WrongState(
+            _("This exchange is %(state)s, so that cannot be done now.")
+            % {"state": exchange.get_state_display().lower()}
+        )
+
+
+def _save(exchange: Exchange, actor: User | None, kind: str, note: str = "", minutes: int | None = None) -> Exchange:
+    exchange.version += 1
+    exchange.save()
+    ExchangeEvent.objects.create(exchange=exchange, actor=actor, kind=kind, note=note[:1000], minutes=minutes)
+    return exchange
+
+
+def _other_party(member: User, exchange: Exchange) -> bool:
+    """True when the member is a party but not the one who proposed."""
+    return is_party(member, exchange) and member.pk != exchange.proposed_by_id
+
+
+@transaction.atomic
+def do_propose(
+    *,
+    proposer: User,
+    provider: User,
+    recipients: list[User],
+    community: Community,
+    title: str,
+    minutes: int,
+    window: str,
+    message: str = "",
+    listing: Listing | None = None,
+) -> Exchange:
+    """Propose an exchange; the other side accepts or declines. The caller checked who may propose."""
+    check_minutes(minutes)
+    people = [provider, *recipients]
+    if len({p.pk for p in people}) != len(people):
+        raise errors.NotAllowed(_("You cannot exchange hours with yourself."))
+    if proposer.pk not in {p.pk for p in people}:
+        raise errors.NotAllowed(_("Only someone taking part can propose an exchange."))
+    exchange = Exchange.objects.create(
+        provider=provider,
+        proposed_by=proposer,
+        listing=listing,
+        community=community,
+        title=title.strip(),
+        message=message.strip(),
+        window=window.strip(),
+        proposed_minutes=minutes,
+        is_group=len(recipients) > 1,
+    )
+    ExchangeRecipient.objects.bulk_create([ExchangeRecipient(exchange=exchange, recipient=r) for r in recipients])
+    ExchangeEvent.objects.create(exchange=exchange, actor=proposer, kind=ExchangeEvent.Kind.PROPOSED, note=message)
+    return exchange
+
+
+@transaction.atomic
+def do_accept(*, member: User, exchange: Exchange, version: int | None = None) -> Exchange:
+    exchange = _locked(exchange, version)
+    _expect(exchange, State.PROPOSED)
+    if not _other_party(member, exchange):
+        raise errors.NotAllowed(_("Only the other side can accept a proposal."))
+    exchange.state = State.AGREED
+    return _save(exchange, member, ExchangeEvent.Kind.ACCEPTED)
+
+
+@transaction.atomic
+def do_decline(*, member: User, exchange: Exchange, reason: str = "", version: int | None = None) -> Exchange:
+    exchange = _locked(exchange, version)
+    _expect(exchange, State.PROPOSED)
+    if not _other_party(member, exchange):
+        raise errors.NotAllowed(_("Only the other side can decline a proposal."))
+    exchange.state = State.DECLINED
+    exchange.recipients.update(state=ExchangeRecipient.State.CANCELLED)
+    return _save(exchange, member, ExchangeEvent.Kind.DECLINED, reason)
+
+
+@transaction.atomic
+def do_cancel(*, member: User, exchange: Exchange, reason: str = "", version: int | None = None) -> Exchange:
+    exchange = _locked(exchange, version)
+    _expect(exchange, State.PROPOSED, State.AGREED)
+    if not is_party(member, exchange):
+        raise errors.NotAllowed(_("Only the people in an exchange can cancel it."))
+    exchange.state = State.CANCELLED
+    exchange.recipients.update(state=ExchangeRecipient.State.CANCELLED)
+    return _save(exchange, member, ExchangeEvent.Kind.CANCELLED, reason)
+
+
+@transaction.atomic
+def do_record_hours(*, member: User, exchange: Exchange, minutes: int, version: int | None = None) -> Exchange:
+    """Record the hours actually given; the other side then confirms or disputes."""
+    exchange = _locked(exchange, version)
+    _expect(exchange, State.AGREED)
+    check_minutes(minutes)
+    if exchange.is_group and member.pk != exchange.provider_id:
+        raise errors.NotAllowed(_("In a group exchange the provider records the hours."))
+    if not is_party(member, exchange):
+        raise errors.NotAllowed(_("Only the people in an exchange can record its hours."))
+    now = timezone.now()
+    exchange.state = State.COMPLETED
+    exchange.recorded_minutes = minutes
+    exchange.recorded_by = member
+    exchange.recorded_at = now
+    exchange.confirm_deadline = now + timedelta(days=exchange.community.auto_confirm_days)
+    exchange.recipients.update(minutes=minutes)
+    _save(exchange, member, ExchangeEvent.Kind.RECORDED, minutes=minutes)
+    _schedule_confirmation(exchange)
+    return exchange
+
+
+def _schedule_confirmation(exchange: Exchange) -> None:
+    from exchanges import tasks
+
+    deadline = exchange.confirm_deadline
+    assert deadline is not None
+    transaction.on_commit(lambda: tasks.enqueue_confirmation_jobs(exchange.pk, deadline, deadline - REMINDER_BEFORE))
+
+
+def _confirmer_rows(member: User, exchange: Exchange) -> list[ExchangeRecipient]:
+    """The recipient rows this member may confirm or dispute."""
+    rows = list(exchange.recipients.select_for_update().filter(state=ExchangeRecipient.State.PENDING))
+    if exchange.is_group:
+        return [row for row in rows if row.recipient_id == member.pk]
+    if member.pk == exchange.recorded_by_id or not is_party(member, exchange):
+        return []
+    return rows
+
+
+def _pay(row: ExchangeRecipient, exchange: Exchange, minutes: int, actor: User | None) -> None:
+    transfer = post_transfer(
+        debit=account_of(row.recipient),
+        credit=account_of(exchange.provider),
+        amount=minutes,
+        kind=Transfer.Kind.EXCHANGE,
+        idempotency_key=f"exchange:{exchange.pk}:recipient:{row.pk}",
+        caused_by=actor,
+        reason=exchange.title[:500],
+        reference=f"exchange:{exchange.pk}",
+    )
+    row.state = ExchangeRecipient.State.CONFIRMED
+    row.minutes = minutes
+    row.transfer = transfer
+    row.confirmed_at = timezone.now()
+    row.confirmed_by = actor
+    row.save()
+
+
+def _settle(exchange: Exchange) -> None:
+    states = set(exchange.recipients.values_list("state", flat=True))
+    if states <= {ExchangeRecipient.State.CONFIRMED, ExchangeRecipient.State.CANCELLED}:
+        exchange.state = State.CONFIRMED if ExchangeRecipient.State.CONFIRMED in states else State.CANCELLED
+    elif ExchangeRecipient.State.DISPUTED in states:
+        exchange.state = State.DISPUTED
+    else:
+        exchange.state = State.COMPLETED
+
+
+@transaction.atomic
+def do_confirm(*, member: User, exchange: Exchange, version: int | None = None) -> Exchange:
+    """The other side confirms the recorded hours: credits move from recipient to provider."""
+    exchange = _locked(exchange, version)
+    _expect(exchange, State.COMPLETED)
+    rows = _confirmer_rows(member, exchange)
+    if not rows:
+        raise errors.NotAllowed(_("Only the other side can confirm the hours; you recorded them or have confirmed."))
+    assert exchange.recorded_minutes is not None
+    try:
+        for row in rows:
+            _pay(row, exchange, exchange.recorded_minutes, member)
+    except LedgerError as error:
+        raise errors.NotAllowed(str(error)) from error
+    _settle(exchange)
+    return _save(exchange, member, ExchangeEvent.Kind.CONFIRMED, minutes=exchange.recorded_minutes)
+
+
+@transaction.atomic
+def do_dispute(*, member: User, exchange: Exchange, reason: str, version: int | None = None) -> Exchange:
+    exchange = _locked(exchange, version)
+    _expect(exchange, State.COMPLETED)
+    if not reason.strip():
+        raise errors.NotAllowed(_("Say what is wrong with the recorded hours, for the coordinators."))
+    rows = _confirmer_rows(member, exchange)
+    if not rows:
+        raise errors.NotAllowed(_("Only the other side can dispute the hours."))
+    for row in rows:
+        row.state = ExchangeRecipient.State.DISPUTED
+        row.dispute_reason = reason.strip()[:1000]
+        row.save(update_fields=["state", "dispute_reason"])
+    _settle(exchange)
+    return _save(exchange, member, ExchangeEvent.Kind.DISPUTED, reason)
+
+
+@transaction.atomic
+def do_resolve(
+    *,
+    coordinator: User,
+    exchange: Exchange,
+    decision: str,
+    reason: str,
+    minutes: int | None = None,
+    version: int | None = None,
+) -> Exchange:
+    """A coordinator of a community involved settles a dispute: confirm, change the hours, or cancel."""
+    exchange = _locked(exchange, version)
+    _expect(exchange, State.DISPUTED)
+    if not can_resolve(coordinator, exchange):
+        raise errors.NotAllowed(_("Only coordinators of the communities involved can resolve this dispute."))
+    if not reason.strip():
+        raise errors.NotAllowed(_("Give a reason: both sides will see it."))
+    rows = list(exchange.recipients.select_for_update().filter(state=ExchangeRecipient.State.DISPUTED))
+    if decision == "cancel":
+        for row in rows:
+            row.state = ExchangeRecipient.State.CANCELLED
+            row.save(update_fields=["state"])
+    elif decision in {"confirm", "change"}:
+        assert exchange.recorded_minutes is not None
+        amount = check_minutes(minutes) if decision == "change" and minutes is not None else exchange.recorded_minutes
+        if decision == "change" and minutes is None:
+            raise errors.InvalidHours(_("Enter the hours to confirm instead."))
+        try:
+            for row in rows:
+                _pay(row, exchange, amount, coordinator)
+        except LedgerError as error:
+            raise errors.NotAllowed(str(error)) from error
+        minutes = amount
+    else:
+        raise errors.NotAllowed(_("Choose to confirm, change the hours or cancel."))
+    _settle(exchange)
+    return _save(exchange, coordinator, ExchangeEvent.Kind.RESOLVED, f"{decision}: {reason.strip()}", minutes)
+
+
+def do_auto_confirm(*, exchange_id: int) -> Exchange | None:
+    """Confirm every recipient who stayed silent past the deadline. Safe to call any number of times."""
+    with transaction.atomic():
+        exchange = Exchange.objects.select_for_update().filter(pk=exchange_id).first()
+        if exchange is None or exchange.state != State.COMPLETED:
+            return exchange
+        if exchange.confirm_deadline is None or exchange.confirm_deadline > timezone.now():
+            return exchange
+        assert exchange.recorded_minutes is not None
+        rows = list(exchange.recipients.select_for_update().filter(state=ExchangeRecipient.State.PENDING))
+        try:
+            with transaction.atomic():
+                for row in rows:
+                    _pay(row, exchange, exchange.recorded_minutes, None)
+                    row.auto_confirmed = True
+                    row.save(update_fields=["auto_confirmed"])
+        except LedgerError as error:
+            # Nothing was paid; coordinators see why on the timeline and can resolve it.
+            return _save(exchange, None, ExchangeEvent.Kind.AUTO_CONFIRM_FAILED, str(error))
+        _settle(exchange)
+        return _save(exchange, None, ExchangeEvent.Kind.AUTO_CONFIRMED, minutes=exchange.recorded_minutes)
+
+
+@transaction.atomic
+def do_broker_exchange(
+    *,
+    coordinator: User,
+    community: Community,
+    provider: User,
+    recipient: User,
+    title: str,
+    minutes: int,
+    window: str,
+    note: str = "",
+) -> Exchange:
+    """A coordinator records a finished exchange for a member who is offline, and confirms it.
+
+    The record says who recorded it; the transfer names the coordinator as its cause.
+    """
+    check_minutes(minutes)
+    exchange = do_propose(
+        proposer=provider,
+        provider=provider,
+        recipients=[recipient],
+        community=community,
+        title=title,
+        minutes=minutes,
+        window=window,
+        message=note,
+    )
+    now = timezone.now()
+    exchange.brokered_by = coordinator
+    exchange.state = State.COMPLETED
+    exchange.recorded_minutes = minutes
+    exchange.recorded_by = coordinator
+    exchange.recorded_at = now
+    _save(exchange, coordinator, ExchangeEvent.Kind.BROKERED, note, minutes)
+    row = exchange.recipients.select_for_update().get()
+    try:
+        _pay(row, exchange, minutes, coordinator)
+    except LedgerError as error:
+        raise errors.NotAllowed(str(error)) from error
+    _settle(exchange)
+    return _save(exchange, coordinator, ExchangeEvent.Kind.CONFIRMED, minutes=minutes)
+
+
+def send_reminder(*, exchange_id: int) -> bool:
+    """Note the reminder before auto-confirmation (e-mail arrives with the notifications issue)."""
+    with transaction.atomic():
+        exchange = Exchange.objects.select_for_update().filter(pk=exchange_id).first()
+        if exchange is None or exchange.state != State.COMPLETED or exchange.reminder_sent_at is not None:
+            return False
+        exchange.reminder_sent_at = timezone.now()
+        _save(exchange, None, ExchangeEvent.Kind.REMINDED, _("Hours will be confirmed automatically soon."))
+        return True

@@ -1,0 +1,136 @@
+"""Forms for proposing and moving exchanges along. Hours come in quarter hours."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+HOURS_MESSAGES = {
+    "min_value": _("Hours must be at least 0.25 (a quarter of an hour)."),
+    "max_value": _("Hours must be at most 100."),
+    "invalid": _("Enter the hours as a number, like 1.5."),
+    "required": _("Enter the hours."),
+}
+
+
+class HoursField(forms.DecimalField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", Decimal("0.25"))
+        kwargs.setdefault("max_value", Decimal(100))
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("error_messages", HOURS_MESSAGES)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Any:
+        hours = super().clean(value)
+        if hours is not None and (hours * 4) % 1:
+            raise forms.ValidationError(_("Hours go in quarter hours: 0.25, 0.5, 0.75, 1 and so on."))
+        return hours
+
+
+def to_minutes(hours: Decimal) -> int:
+    return int(hours * 60)
+
+
+class VersionedForm(forms.Form):
+    """Carries the exchange version the page showed, so a stale form changes nothing."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ProposeForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Who gives the time?"),
+        choices=[("give", _("I give my time")), ("receive", _("I receive their help"))],
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(label=_("What the work is"), max_length=120)
+    hours = HoursField(label=_("Hours"), help_text=_("In quarter hours, from 0.25 to 100."))
+    window = forms.CharField(
+        label=_("When"), max_length=120, help_text=_("A date or a window, for example ‘any Tuesday in March’.")
+    )
+    message = forms.CharField(
+        label=_("Message"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Say what the work is."))
+        return title
+
+    def clean_window(self) -> str:
+        window: str = self.cleaned_data["window"].strip()
+        if not window:
+            raise forms.ValidationError(_("Say when, even roughly."))
+        return window
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RecordForm(VersionedForm):
+    hours = HoursField(label=_("Hours actually given"))
+
+
+class DisputeForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("What is wrong with the recorded hours?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what is wrong with the recorded hours, for the coordinators.")},
+    )
+
+
+class ResolveForm(VersionedForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("confirm", _("Confirm the recorded hours")),
+            ("change", _("Confirm different hours")),
+            ("cancel", _("Cancel: no credits move")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    hours = HoursField(label=_("Hours, if different"), required=False)
+    reason = forms.CharField(
+        label=_("Reason (both sides see it)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give a reason: both sides will see it.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "change" and data.get("hours") is None:
+            self.add_error("hours", _("Enter the hours to confirm instead."))
+        return data
+
+
+class BrokerForm(forms.Form):
+    provider = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Who gave the time"))
+    recipient = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Who received it"))
+    title = forms.CharField(label=_("What the work was"), max_length=120)
+    hours = HoursField(label=_("Hours given"))
+    window = forms.CharField(label=_("When"), max_length=120)
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("provider", "recipient"):
+            field = self.fields[name]
+            field.queryset = members  # type: ignore[attr-defined]
+            field.label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("provider") and data.get("provider") == data.get("recipient"):
+            self.add_error("recipient", _("Someone cannot exchange hours with themselves."))
+        return data

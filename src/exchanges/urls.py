@@ -1,0 +1,13 @@
+from django.urls import path
+
+from exchanges import views
+
+app_name = "exchanges"
+urlpatterns = [
+    path("exchanges/", views.index, name="index"),
+    path("exchanges/new/", views.propose, name="propose"),
+    path("exchanges/<int:exchange_id>/", views.detail, name="detail"),
+    path("exchanges/<int:exchange_id>/<slug:action>/", views.act, name="act"),
+    path("communities/<slug:slug>/broker/", views.broker, name="broker"),
+    path("communities/<slug:slug>/disputes/", views.disputes, name="disputes"),
+]
