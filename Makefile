@@ -10,12 +10,13 @@ PYTHON ?= python3
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor
 
-.PHONY: help install run test lint typecheck pytest browser lock clean
+.PHONY: help install run test lint typecheck pytest browser lock clean bench-ledger
 
 help:
 	@echo "make run    install everything, migrate, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test   install everything, then ruff, mypy and the whole pytest suite"
 	@echo "make lock   re-pin requirements.txt from requirements.in"
+	@echo "make bench-ledger   ledger throughput against a raw-SQL baseline (needs DATABASE_URL=postgres://...)"
 
 install: $(VENV)/.installed node_modules/.installed $(VENDOR)/.built
 
@@ -44,7 +45,10 @@ $(VENDOR)/.built: node_modules/.installed Makefile
 run: install
 	DEBUG=1 $(MANAGE) migrate --no-input -v0
 	DEBUG=1 $(MANAGE) seed_demo
-	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	@# The task worker (auto-confirmation, reminders) runs beside the web server and stops with it.
+	DEBUG=1 $(MANAGE) db_worker --no-startup-delay --interval 5 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
 test: install browser lint typecheck pytest
 
@@ -65,6 +69,20 @@ browser:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+# Ledger throughput on PostgreSQL: post_transfer() against a raw-SQL baseline, then verify the ledger.
+# Pass options through BENCH_ARGS, e.g. make bench-ledger BENCH_ARGS="--seconds 5 --clients 4".
+# Production settings (DEBUG off, so no query logging); a throwaway SECRET_KEY when none is set.
+BENCH_ARGS ?=
+BENCH_ENV := SECRET_KEY="$${SECRET_KEY:-bench-ledger-throwaway-key}"
+bench-ledger: $(VENV)/.installed
+	@case "$$DATABASE_URL" in \
+	  postgres://*|postgresql://*|pgsql://*) ;; \
+	  "") echo "make bench-ledger needs DATABASE_URL, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/hexitime_ledger_bench"; exit 1;; \
+	  *) echo "make bench-ledger measures PostgreSQL: DATABASE_URL must be a postgres:// URL, not $${DATABASE_URL%%:*}://..."; exit 1;; \
+	esac
+	$(BENCH_ENV) $(MANAGE) migrate --no-input -v0
+	$(BENCH_ENV) $(MANAGE) bench_ledger $(BENCH_ARGS)
 
 lock:
 	$(PY) -m pip install --quiet -r requirements.in
