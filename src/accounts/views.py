@@ -17,6 +17,7 @@ from accounts.models import Profile, User
 from accounts.queries import member_directory, profile_completeness
 from communities import queries as community_queries
 from hexitime.http import MemberRequest
+from ledger import queries as ledger_queries
 from listings import matching
 
 
@@ -45,6 +46,7 @@ def dashboard(request: MemberRequest) -> HttpResponse:
         "requests_to_help": matching.requests_you_could_help_with(user),
         "offers_for_you": matching.offers_for_your_requests(user),
         "listing_count": user.listings.count(),
+        "credits": ledger_queries.standing_of(ledger_queries.member_account(user)),
     }
     return render(request, "accounts/dashboard.html", context)
 

@@ -1,0 +1,293 @@
+"""Forms for donations, grants, reversals and limits. Hours go in quarter hours; every bad input gets a message.
+
+A form that moves credits carries a hidden idempotency key, made when the form is rendered: a
+double click or a resubmitted page sends the same key, and the ledger posts it once.
+"""
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from communities.models import Community
+from ledger import access, queries
+from ledger.actions import Limits
+from ledger.models import LimitPolicy
+
+QUARTER_HOURS = _("Hours go in quarter hours: 0.25, 0.5, 0.75, 1 and so on.")
+
+
+def validate_quarter_hours(value: Decimal) -> None:
+    if (value * 4) % 1:
+        raise forms.ValidationError(QUARTER_HOURS, code="quarter_hours")
+
+
+class HoursField(forms.DecimalField):
+    """Hours in quarter steps between a minimum and a maximum; `minutes()` turns them into whole minutes."""
+
+    def __init__(self, *, minimum: Decimal, maximum: Decimal, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}))
+        super().__init__(
+            min_value=minimum,
+            max_value=maximum,
+            max_digits=7,
+            decimal_places=2,
+            validators=[validate_quarter_hours],
+            error_messages={
+                "required": _("Enter the number of hours."),
+                "invalid": _("Enter the hours as a number, like 1.5."),
+                "min_value": _("Enter at least %(limit_value)s hours."),
+                "max_value": _("Enter at most %(limit_value)s hours."),
+                "max_decimal_places": QUARTER_HOURS,
+                "max_digits": _("Enter at most %(max)s hours.") % {"max": maximum},
+                "max_whole_digits": _("Enter at most %(max)s hours.") % {"max": maximum},
+            },
+            **kwargs,
+        )
+
+    @staticmethod
+    def minutes(hours: Decimal) -> int:
+        return int(hours * 60)
+
+
+def hours_of(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).normalize() + Decimal(0)  # "+ 0" turns 1E+1 back into 10
+
+
+def renewed(data: QueryDict) -> QueryDict:
+    """The submitted data with a fresh idempotency key: the form shown again after a refusal."""
+    copy = data.copy()
+    copy["idempotency_key"] = str(uuid.uuid4())
+    return copy
+
+
+class KeyedForm(forms.Form):
+    """A form that moves credits: a key made when it is rendered, and the hours it asks for in minutes."""
+
+    idempotency_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form is out of date. Reload the page and try again."),
+            "invalid": _("This form is out of date. Reload the page and try again."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["idempotency_key"] = uuid.uuid4()
+
+    @property
+    def form_key(self) -> str:
+        return str(self.cleaned_data["idempotency_key"])
+
+    @property
+    def minutes(self) -> int:
+        return HoursField.minutes(self.cleaned_data["hours"])
+
+
+class RecipientField(forms.ChoiceField):
+    """A member ("member:<id>") or a community fund ("fund:<id>"). The form checks who may receive."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True  # DonateForm.clean_recipient decides, with a message for each refusal
+
+
+class DonateForm(KeyedForm):
+    recipient = RecipientField(
+        label=_("Who to give hours to"),
+        help_text=_("A member who shares a community with you, or the fund of any community."),
+        error_messages={"required": _("Choose a member or a community fund to give hours to.")},
+    )
+    hours = HoursField(
+        label=_("Hours to give"),
+        minimum=Decimal("0.25"),
+        maximum=Decimal(100),
+        help_text=_("In quarter hours, from 0.25 to 100."),
+    )
+    note = forms.CharField(
+        label=_("A note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("They will see it on their statement. Up to 500 characters."),
+        error_messages={"max_length": _("The note can be at most 500 characters.")},
+    )
+
+    field_order = ["recipient", "hours", "note"]
+
+    def __init__(self, *args: Any, donor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.donor = donor
+        self.fields["recipient"].choices = self._choices  # type: ignore[attr-defined]  # read only when rendered
+
+    def _choices(self) -> list[tuple[Any, Any]]:
+        members = [(f"member:{m.pk}", m.display_name) for m in queries.donation_members(self.donor)]
+        funds = [(f"fund:{c.pk}", c.name) for c in Community.objects.order_by("name")]
+        return [
+            ("", _("Choose who to give to")),
+            (_("Members who share a community with you"), members),
+            (_("Community funds"), funds),
+        ]
+
+    def clean_recipient(self) -> User | Community:
+        kind, _sep, number = str(self.cleaned_data["recipient"]).partition(":")
+        if kind == "member" and number.isdigit():
+            member_id = int(number)
+            if member_id == self.donor.pk:
+                raise forms.ValidationError(_("You cannot give hours to yourself."))
+            if access.may_give_to(self.donor, member_id):
+                return User.objects.select_related("profile").get(pk=member_id)
+            raise forms.ValidationError(
+                _("You can give hours to members who share a community with you. Choose one from the list.")
+            )
+        if kind == "fund" and number.isdigit():
+            community = Community.objects.filter(pk=int(number)).first()
+            if community is not None:
+                return community
+        raise forms.ValidationError(_("Choose a member or a community fund from the list."))
+
+
+class GrantForm(KeyedForm):
+    member = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Member"),
+        empty_label=_("Choose a member"),
+        error_messages={"required": _("Choose the member to grant hours to.")},
+    )
+    hours = HoursField(
+        label=_("Hours to grant"),
+        minimum=Decimal("0.25"),
+        maximum=Decimal(100),
+        help_text=_("In quarter hours, from 0.25 to 100."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The member will see it on their statement. Up to 500 characters."),
+        error_messages={
+            "required": _("Give a reason for the grant: the member will see it."),
+            "max_length": _("The reason can be at most 500 characters."),
+        },
+    )
+
+    field_order = ["member", "hours", "reason"]
+
+    def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        field.queryset = queries.grant_members(community)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda member: member.display_name  # type: ignore[attr-defined]
+        name = community.name.replace("%", "%%")
+        field.error_messages["invalid_choice"] = _("Choose an active member of %(community)s.") % {"community": name}
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give a reason for the grant: the member will see it."))
+        return reason
+
+
+class ReverseForm(KeyedForm):
+    reason = forms.CharField(
+        label=_("Reason for the reversal"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Both sides will see it on their statements. Up to 500 characters."),
+        error_messages={
+            "required": _("Give a reason for the reversal: both sides will see it."),
+            "max_length": _("The reason can be at most 500 characters."),
+        },
+    )
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give a reason for the reversal: both sides will see it."))
+        return reason
+
+
+class FindTransferForm(forms.Form):
+    transfer = forms.IntegerField(
+        label=_("Transfer number"),
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("Members see the number of each transfer on their statement."),
+        error_messages={
+            "required": _("Enter the number of the transfer."),
+            "invalid": _("Enter the transfer number in digits, like 1234."),
+            "min_value": _("Enter the transfer number in digits, like 1234."),
+            "max_value": _("There is no transfer with a number that large."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "nhsuk-input--width-10"}),
+    )
+
+
+class LimitsForm(forms.Form):
+    member_overdraft = HoursField(
+        label=_("How far below zero a member may go, in hours"),
+        minimum=Decimal(0),
+        maximum=Decimal(50),
+        help_text=_("So that new members can receive help before they give any. 5 hours is usual; at most 50."),
+    )
+    warning_threshold = HoursField(
+        label=_("Warn members when they are this close to their limit, in hours"),
+        minimum=Decimal(0),
+        maximum=Decimal(25),
+        help_text=_("A gentle note on their credits page. At most 25."),
+    )
+    grows_with_given = forms.BooleanField(
+        label=_("Let each member's limit grow by the hours they give in exchanges"),
+        required=False,
+    )
+    growth_cap = HoursField(
+        label=_("Largest limit when it grows, in hours"),
+        minimum=Decimal(0),
+        maximum=Decimal(200),
+        help_text=_("Used only when the limit grows; at least the limit above and at most 200."),
+    )
+    fund_overdraft = HoursField(
+        label=_("How far below zero the community fund may go, in hours"),
+        minimum=Decimal(0),
+        maximum=Decimal(1000),
+        help_text=_("0 means the fund grants only the hours members have donated to it. At most 1,000."),
+    )
+
+    @classmethod
+    def initial_from(cls, policy: LimitPolicy) -> dict[str, Any]:
+        return {
+            "member_overdraft": hours_of(policy.member_overdraft),
+            "warning_threshold": hours_of(policy.warning_threshold),
+            "grows_with_given": policy.grows_with_given,
+            "growth_cap": hours_of(policy.growth_cap),
+            "fund_overdraft": hours_of(policy.fund_overdraft),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        overdraft, cap = data.get("member_overdraft"), data.get("growth_cap")
+        if overdraft is not None and cap is not None and cap < overdraft:
+            if data.get("grows_with_given"):
+                self.add_error(
+                    "growth_cap",
+                    _("The largest limit must be at least the limit members start with (%(hours)s hours).")
+                    % {"hours": overdraft},
+                )
+            else:
+                data["growth_cap"] = overdraft  # unused while the limit does not grow; kept consistent
+        return data
+
+    def limits(self) -> Limits:
+        data = self.cleaned_data
+        return Limits(
+            member_overdraft=HoursField.minutes(data["member_overdraft"]),
+            warning_threshold=HoursField.minutes(data["warning_threshold"]),
+            grows_with_given=data["grows_with_given"],
+            growth_cap=HoursField.minutes(data["growth_cap"]),
+            fund_overdraft=HoursField.minutes(data["fund_overdraft"]),
+        )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from ledger import views
+
+app_name = "ledger"
+urlpatterns = [
+    path("credits/", views.balance, name="balance"),
+    path("credits/statement.csv", views.statement_csv, name="statement_csv"),
+    path("credits/donate/", views.donate, name="donate"),
+    path("communities/<slug:slug>/fund/", views.fund, name="fund"),
+    path("communities/<slug:slug>/fund/statement.csv", views.fund_statement_csv, name="fund_statement_csv"),
+    path("communities/<slug:slug>/fund/grant/", views.grant, name="grant"),
+    path("communities/<slug:slug>/fund/reverse/", views.find_transfer, name="find_transfer"),
+    path("communities/<slug:slug>/fund/reverse/<int:transfer_id>/", views.reversal, name="reverse"),
+    path("communities/<slug:slug>/limits/", views.limits, name="limits"),
+]

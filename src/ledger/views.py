@@ -1,0 +1,207 @@
+"""Credit pages: a member's balance and statement, donations, and a community fund for its coordinators.
+
+Thin: forms validate, ledger.access decides who may do what, ledger.actions moves credits.
+"""
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.models import User
+from communities.models import Community
+from hexitime.http import MemberRequest
+from hexitime.templatetags.hexitime import duration
+from ledger import access, actions, queries
+from ledger.errors import LedgerError
+from ledger.forms import DonateForm, FindTransferForm, GrantForm, LimitsForm, ReverseForm, renewed
+from ledger.limits import limit_explanation
+from ledger.models import Account, LimitPolicy
+
+
+def _statement_context(request: MemberRequest, account: Account) -> dict[str, Any]:
+    page = Paginator(queries.statement(account), queries.STATEMENT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "standing": queries.standing_of(account),
+        "explanation": limit_explanation(account),
+        "page": page,
+        "lines": queries.statement_lines(account, list(page)),
+    }
+
+
+@login_required
+def balance(request: MemberRequest) -> HttpResponse:
+    account = queries.member_account(request.user)
+    return render(request, "ledger/balance.html", _statement_context(request, account))
+
+
+@login_required
+def fund(request: MemberRequest, slug: str) -> HttpResponse:
+    community = access.access_fund(request.user, slug)
+    context = _statement_context(request, queries.community_fund(community))
+    policy = LimitPolicy.objects.filter(community=community).first() or LimitPolicy(community=community)
+    context.update(community=community, policy=policy, find_form=FindTransferForm())
+    return render(request, "ledger/fund.html", context)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a streamed response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_response(account: Account, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    lines: Iterator[str] = (writer.writerow(row) for row in queries.statement_rows(account))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def statement_csv(request: MemberRequest) -> StreamingHttpResponse:
+    return _csv_response(queries.member_account(request.user), "hexitime-statement.csv")
+
+
+@login_required
+@require_GET
+def fund_statement_csv(request: MemberRequest, slug: str) -> StreamingHttpResponse:
+    community = access.access_fund(request.user, slug)
+    return _csv_response(queries.community_fund(community), f"hexitime-fund-{community.slug}.csv")
+
+
+def _recipient_name(recipient: User | Community) -> str:
+    if isinstance(recipient, Community):
+        return _("the fund of %(community)s") % {"community": recipient.name}
+    return recipient.display_name
+
+
+@login_required
+def donate(request: MemberRequest) -> HttpResponse:
+    form = DonateForm(request.POST or None, donor=request.user, initial={"recipient": request.GET.get("to", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        minutes = form.minutes
+        values = {"time": duration(minutes), "name": _recipient_name(data["recipient"])}
+        try:
+            posted = actions.do_donate(
+                donor=request.user,
+                recipient=data["recipient"],
+                minutes=minutes,
+                note=data["note"],
+                form_key=form.form_key,
+            )
+        except LedgerError as error:
+            messages.error(request, str(error))
+            form = DonateForm(renewed(request.POST), donor=request.user)
+        else:
+            if posted.repeated:
+                values["time"] = duration(posted.transfer.amount)
+                messages.info(
+                    request,
+                    _("You had already given %(time)s with this form. Nothing more was moved.") % values,
+                )
+            else:
+                messages.success(request, _("You gave %(time)s to %(name)s. Thank you.") % values)
+            return redirect("ledger:balance")
+    return render(request, "ledger/donate.html", {"form": form})
+
+
+@login_required
+def grant(request: MemberRequest, slug: str) -> HttpResponse:
+    community = access.access_fund(request.user, slug)
+    form = GrantForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        minutes = form.minutes
+        try:
+            posted = actions.do_grant(
+                coordinator=request.user,
+                community=community,
+                member=data["member"],
+                minutes=minutes,
+                reason=data["reason"],
+                form_key=form.form_key,
+            )
+        except LedgerError as error:
+            messages.error(request, str(error))
+            form = GrantForm(renewed(request.POST), community=community)
+        else:
+            values = {"time": duration(posted.transfer.amount), "name": data["member"].display_name}
+            if posted.repeated:
+                messages.info(request, _("This grant was already made with this form. Nothing more was moved."))
+            else:
+                messages.success(request, _("You granted %(time)s from the fund to %(name)s.") % values)
+            return redirect("ledger:fund", slug=community.slug)
+    return render(request, "ledger/grant.html", {"community": community, "form": form})
+
+
+@login_required
+@require_GET
+def find_transfer(request: MemberRequest, slug: str) -> HttpResponse:
+    """The fund page's "reverse a transfer" box: go to the transfer with that number."""
+    community = access.access_fund(request.user, slug)
+    form = FindTransferForm(request.GET)
+    if not form.is_valid():
+        for error in form.errors.get("transfer", []):
+            messages.error(request, str(error))
+        return redirect("ledger:fund", slug=community.slug)
+    return redirect("ledger:reverse", slug=community.slug, transfer_id=form.cleaned_data["transfer"])
+
+
+@login_required
+def reversal(request: MemberRequest, slug: str, transfer_id: int) -> HttpResponse:
+    """A coordinator undoes a mistaken transfer with a new one that names it."""
+    community, transfer = access.access_reversible_transfer(request.user, slug, transfer_id)
+    form = ReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            posted = actions.do_reverse(
+                coordinator=request.user,
+                transfer=transfer,
+                reason=form.cleaned_data["reason"],
+                form_key=form.form_key,
+            )
+        except LedgerError as error:
+            messages.error(request, str(error))
+            form = ReverseForm(renewed(request.POST))
+        else:
+            if posted.repeated:
+                messages.info(request, _("This reversal was already made with this form. Nothing more was moved."))
+            else:
+                messages.success(
+                    request,
+                    _("Transfer %(number)s is reversed by transfer %(reversal)s.")
+                    % {"number": transfer.pk, "reversal": posted.transfer.pk},
+                )
+            return redirect("ledger:fund", slug=community.slug)
+    context = {
+        "community": community,
+        "transfer": transfer,
+        "debit_name": queries.account_name(transfer.debit),
+        "credit_name": queries.account_name(transfer.credit),
+        "reversal": getattr(transfer, "reversed_by", None),
+        "form": form,
+    }
+    return render(request, "ledger/reverse.html", context)
+
+
+@login_required
+def limits(request: MemberRequest, slug: str) -> HttpResponse:
+    community = access.access_limits(request.user, slug)
+    policy = LimitPolicy.objects.filter(community=community).first() or LimitPolicy(community=community)
+    form = LimitsForm(request.POST or None, initial=LimitsForm.initial_from(policy))
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_limits(coordinator=request.user, community=community, limits=form.limits())
+        messages.success(request, _("The limits of %(community)s are saved.") % {"community": community.name})
+        return redirect("ledger:fund", slug=community.slug)
+    return render(request, "ledger/limits.html", {"community": community, "form": form})
