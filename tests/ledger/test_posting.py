@@ -171,3 +171,40 @@ def test_verify_ledger_names_each_violation(alice: User, bob: User, capsys: pyte
     err = capsys.readouterr().err
     assert "sum of balances is 15 minutes, not 0" in err
     assert f"account {b.pk}: stored balance 75 but its transfers add up to 60" in err
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_limit_in_sql_says_what_account_limit_says(seed: int) -> None:
+    """post_transfer reads limits with LOCKED_LIMIT_SQL; the pages use account_limit(). They must agree."""
+    import random
+
+    from django.db import connection as db
+
+    from ledger.limits import LOCKED_LIMIT_SQL, account_limit, locked_limit_params
+    from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+    rng = random.Random(seed)
+    member = UserFactory()
+    for _ in range(rng.randint(0, 3)):
+        community = OrganisationFactory()
+        status = rng.choice(["active", "active", "pending", "left"])
+        MembershipFactory(member=member, community=community, status=status)
+        if rng.random() < 0.7:
+            overdraft = rng.choice([0, 60, 300, 600])
+            LimitPolicy.objects.create(
+                community=community,
+                member_overdraft=overdraft,
+                grows_with_given=rng.random() < 0.5,
+                growth_cap=overdraft + rng.choice([0, 120, 900]),
+                fund_overdraft=rng.choice([0, 60]),
+            )
+        fund_of(community)
+    account = account_of(member)
+    Account.objects.filter(pk=account.pk).update(earned=rng.choice([0, 45, 500, 5000]))
+    for checked in Account.objects.all():
+        with db.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {LOCKED_LIMIT_SQL} FROM ledger_account a WHERE a.id = %s",  # noqa: S608
+                [*locked_limit_params(), checked.pk],
+            )
+            assert cursor.fetchone()[0] == account_limit(checked)
