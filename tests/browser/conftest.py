@@ -13,12 +13,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from django.db import connections
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect, sync_playwright
 
-# Playwright's sync API keeps an asyncio loop on the main thread, which trips Django's
-# async-safety check when a test (or the live server sharing an in-memory SQLite connection)
-# touches the database. Nothing here is concurrent on one connection, so this is safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from skills.models import Skill
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -29,24 +27,38 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-# Long enough for a slow CI machine, short enough that a missing element fails quickly.
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 375, "height": 812}
+# Long enough for a slow or busy CI machine, short enough that a missing element fails quickly.
 TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
+@pytest.fixture(scope="package")
+def playwright(django_db_setup: None) -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         reason = f"The browser tests need Debian's Chromium at {CHROMIUM}: sudo apt-get install chromium"
         if os.environ.get("CI"):
             pytest.fail(f"{reason} (CI is set, so a missing browser is an error, not a skip).", pytrace=False)
         pytest.skip(reason)
-    with sync_playwright() as driver:
+    # Playwright's sync API keeps an asyncio loop "running" on the main thread while a test runs.
+    # Two consequences for Django:
+    # 1. Its async-safety check refuses database access from the test. Tests and the live server
+    #    never use one connection at the same time, so switch the check off, for the browser tests
+    #    only (package scope: the loop stops and the check returns after the last of them).
+    # 2. `connections` (a thread-critical asgiref Local) now keeps connections per context, not per
+    #    thread, so the tests get new connection objects without the database contents serialised
+    #    at setup, and serialised rollback would silently restore nothing. Hand the contents over.
+    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
+    with pytest.MonkeyPatch.context() as monkeypatch, sync_playwright() as driver:
+        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for alias, contents in serialized.items():
+            if contents is not None:
+                setattr(connections[alias], "_test_serialized_contents", contents)  # noqa: B010
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
     yield chromium
@@ -55,7 +67,10 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture(autouse=True)
 def _browser_db(transactional_db: None, django_db_serialized_rollback: None) -> None:
-    """Every browser test commits its rows so that the live server's thread can read them."""
+    """Every browser test commits its rows so that the live server's thread can read them, and
+    starts with what the data migrations load (the skills taxonomy), which the flush after each
+    transactional test removes."""
+    assert Skill.objects.exists(), "The skills taxonomy from the data migration was not restored."
 
 
 @pytest.fixture
@@ -63,7 +78,7 @@ def new_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
     """Open a page in a fresh browser context (no cookies shared with other pages), at a viewport."""
     contexts = []
 
-    def open_page(viewport: dict[str, int] | None = None) -> Page:
+    def open_page(viewport: ViewportSize | None = None) -> Page:
         context = browser.new_context(
             base_url=live_server.url,
             viewport=viewport or DESKTOP,
