@@ -137,6 +137,25 @@ def submit_bad_limits(page: Page) -> None:
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
 
 
+def ask_for_alices_offer(page: Page) -> None:
+    """Propose an exchange from alice's offer; the exchange page opens."""
+    page.get_by_label("Hours").fill("1")
+    page.get_by_label("When").fill("Next Tuesday")
+    page.get_by_role("button", name="Send the proposal").click()
+    expect(page.get_by_role("status")).to_contain_text("Your proposal is sent.")
+
+
+def submit_empty_proposal(page: Page) -> None:
+    page.get_by_label("Hours").fill("")
+    page.get_by_role("button", name="Send the proposal").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+
+
+def list_exchanges_after_asking(page: Page) -> None:
+    ask_for_alices_offer(page)
+    page.goto("/exchanges/")
+
+
 @dataclass(frozen=True)
 class Scene:
     """A page to scan: where to go, as whom, what to do there first, and the heading it must show."""
@@ -212,6 +231,32 @@ SCENES = [
     Scene("limits", "/communities/riverside/limits/", "Limits", persona="alice"),
     Scene("limits-errors", "/communities/riverside/limits/", "Limits", persona="alice", act=submit_bad_limits),
     Scene("fund-403", "/communities/riverside/fund/", "You cannot see this page", persona="bob"),
+    Scene("exchange-propose", "/exchanges/new/?listing={listing}", "Ask for this", persona="bob", viewports=BOTH),
+    Scene(
+        "exchange-propose-errors",
+        "/exchanges/new/?listing={listing}",
+        "Ask for this",
+        persona="bob",
+        act=submit_empty_proposal,
+    ),
+    Scene(
+        "exchange",
+        "/exchanges/new/?listing={listing}",
+        "Coaching on run charts",
+        persona="bob",
+        act=ask_for_alices_offer,
+        viewports=BOTH,
+    ),
+    Scene(
+        "exchanges",
+        "/exchanges/new/?listing={listing}",
+        "Your exchanges",
+        persona="bob",
+        act=list_exchanges_after_asking,
+    ),
+    Scene("broker", "/communities/riverside/broker/", "Record an exchange for a member", persona="alice"),
+    Scene("disputes", "/communities/riverside/disputes/", "Disputed exchanges", persona="alice"),
+    Scene("campaign-new", "/communities/riverside/campaigns/new/", "Start a campaign", persona="alice"),
 ]
 CASES = [
     pytest.param(scene, viewport, id=f"{scene.id}-{'phone' if viewport == PHONE else 'desktop'}")
