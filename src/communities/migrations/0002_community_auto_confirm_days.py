@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0001_initial'),
+        ("communities", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='community',
-            name='auto_confirm_days',
-            field=models.PositiveSmallIntegerField(default=14, help_text='If the other side neither confirms nor disputes recorded hours, they are confirmed after this.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='days before recorded hours confirm themselves'),
+            model_name="community",
+            name="auto_confirm_days",
+            field=models.PositiveSmallIntegerField(
+                default=14,
+                help_text="If the other side neither confirms nor disputes recorded hours, they are confirmed after this.",
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)],
+                verbose_name="days before recorded hours confirm themselves",
+            ),
         ),
     ]
