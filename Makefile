@@ -10,13 +10,14 @@ PYTHON ?= python3
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor
 
-.PHONY: help install run test lint typecheck pytest browser lock clean bench-ledger
+.PHONY: help install run test lint typecheck pytest browser lock clean bench-ledger bench-search
 
 help:
 	@echo "make run    install everything, migrate, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test   install everything, then ruff, mypy and the whole pytest suite"
 	@echo "make lock   re-pin requirements.txt from requirements.in"
 	@echo "make bench-ledger   ledger throughput against a raw-SQL baseline (needs DATABASE_URL=postgres://...)"
+	@echo "make bench-search   search and matching latency on a national-scale data set (seeded on first run)"
 
 install: $(VENV)/.installed node_modules/.installed $(VENDOR)/.built
 
@@ -83,6 +84,16 @@ bench-ledger: $(VENV)/.installed
 	esac
 	$(BENCH_ENV) $(MANAGE) migrate --no-input -v0
 	$(BENCH_ENV) $(MANAGE) bench_ledger $(BENCH_ARGS)
+
+# Search and matching latency on a national-scale data set (100,000 members, 500,000 listings),
+# seeded on the first run. DATABASE_URL when set (use a database of its own), otherwise SQLite at
+# var/bench.sqlite3, never the demo database. Options through BENCH_SEARCH_ARGS, e.g.
+# make bench-search BENCH_SEARCH_ARGS="--iterations 50".
+BENCH_SEARCH_ARGS ?=
+BENCH_SEARCH_ENV := SECRET_KEY="$${SECRET_KEY:-bench-search-throwaway-key}" DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3}"
+bench-search: $(VENV)/.installed
+	$(BENCH_SEARCH_ENV) $(MANAGE) migrate --no-input -v0
+	$(BENCH_SEARCH_ENV) $(MANAGE) bench_search $(BENCH_SEARCH_ARGS)
 
 lock:
 	$(PY) -m pip install --quiet -r requirements.in

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,13 +142,24 @@ def _skill_names(skills: list[Skill]) -> dict[int, str]:
 def _listing_candidates(pool: QuerySet[Listing], skill_ids: set[int], text: str) -> list[Listing]:
     """Live listings sharing a skill, newest first, plus the newest sharing a word of the text."""
     through = Listing.skills.through.objects.filter(skill_id__in=skill_ids).values("listing_id")
-    by_skill = list(pool.filter(pk__in=through).order_by("-created_at")[:CANDIDATES])
+    by_skill = _newest(pool.filter(pk__in=through), CANDIDATES)
     seen = {item.pk for item in by_skill}
     terms = sorted(words(text))[:6]
     if not terms:
         return by_skill
-    by_words = with_any_word(pool, terms).order_by("-created_at")[: CANDIDATES // 4]
+    by_words = _newest(with_any_word(pool, terms), CANDIDATES // 4)
     return by_skill + [item for item in by_words if item.pk not in seen]
+
+
+def _newest(pool: QuerySet[Listing], limit: int) -> list[Listing]:
+    """The ``limit`` newest listings of the pool, with their authors and scopes, in one query.
+
+    The ids come from a subquery that tests only indexed columns, so the database walks the live
+    listings' date index without reading the table (an index-only scan); then just those rows.
+    """
+    newest = pool.order_by("-created_at").values("pk")[:limit]
+    rows = Listing.objects.filter(pk__in=newest).select_related("author__profile", "scope")
+    return list(rows.defer("search_vector").order_by("-created_at"))  # the database's alone
 
 
 def _rank_listings(source: Listing, candidates: list[Listing], limit: int) -> list[Suggestion]:
@@ -181,12 +192,7 @@ def _rank_listings(source: Listing, candidates: list[Listing], limit: int) -> li
 def suggest_listings(source: Listing, viewer: User, limit: int = 5) -> list[Suggestion]:
     """For a request, offers that could answer it; for an offer, requests it could answer."""
     wanted = Listing.Kind.OFFER if source.kind == Listing.Kind.REQUEST else Listing.Kind.REQUEST
-    pool = (
-        visibility.searchable_listings(viewer)
-        .filter(kind=wanted)
-        .exclude(author_id=source.author_id)
-        .select_related("author__profile", "scope")
-    )
+    pool = visibility.searchable_listings(viewer).filter(kind=wanted).exclude(author_id=source.author_id)
     skill_ids = {skill.pk for skill in source.skills.all()}
     candidates = _listing_candidates(pool, skill_ids, f"{source.title} {source.improvement}")
     return _rank_listings(source, candidates, limit)
@@ -198,9 +204,12 @@ def suggest_members(request: Listing, viewer: User, limit: int = 5) -> list[Sugg
     if not skill_ids:
         return []
     holders = Profile.skills.through.objects.filter(skill_id__in=skill_ids).values("profile_id")
+    # "Shares a community with the viewer", asked of each candidate (EXISTS) rather than as the list of
+    # everyone who does: a member of a national community shares it with every other member.
+    shares_a_community = Exists(shared_community_member_ids(viewer).filter(member_id=OuterRef("pk")))
     candidates = list(
         User.objects.filter(pk__in=holders, is_active=True)
-        .filter(pk__in=shared_community_member_ids(viewer))
+        .filter(shares_a_community)
         .exclude(pk__in={request.author_id, viewer.pk})
         .select_related("profile")
         .order_by("-last_login", "-pk")[:CANDIDATES]
@@ -237,14 +246,9 @@ def requests_you_could_help_with(member: User, limit: int = 5) -> list[Suggestio
     skill_ids = {skill.pk for skill in profile.skills.all()} if profile else set()
     if not skill_ids:
         return []
-    pool = (
-        visibility.searchable_listings(member)
-        .filter(kind=Listing.Kind.REQUEST)
-        .exclude(author=member)
-        .select_related("author__profile", "scope")
-    )
+    pool = visibility.searchable_listings(member).filter(kind=Listing.Kind.REQUEST).exclude(author=member)
     through = Listing.skills.through.objects.filter(skill_id__in=skill_ids).values("listing_id")
-    candidates = list(pool.filter(pk__in=through).order_by("-created_at")[:CANDIDATES])
+    candidates = _newest(pool.filter(pk__in=through), CANDIDATES)
     pseudo = Listing(author=member, kind=Listing.Kind.OFFER, title="", improvement=profile.bio if profile else "")
     return _rank_member_skills(
         pseudo, {s.pk: s.name for s in profile.skills.all()} if profile else {}, candidates, limit

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import BigIntegerField, BooleanField, F, Func, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -99,7 +100,18 @@ def with_any_word(listings: QuerySet[Listing], terms: list[str]) -> QuerySet[Lis
         query = SearchQuery(" OR ".join(terms), search_type="websearch", config="english")
         return listings.filter(search_vector=query)
     expression = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
-    return listings.filter(pk__in=RawSQL(_FTS_IDS, [expression]))
+    return _fts_matching(listings, expression)
+
+
+def _fts_matching(listings: QuerySet[Listing], expression: str) -> QuerySet[Listing]:
+    """SQLite: the listings matching an FTS5 expression.
+
+    The unary plus on the id keeps SQLite from driving the query from the full-text matches, one
+    table lookup per match (tens of thousands for a common word, seconds at national scale): it
+    walks the live listings' covering index newest first and checks each id against the matches.
+    """
+    plain_id = Func(F("pk"), template="+%(expressions)s", output_field=BigIntegerField())
+    return listings.alias(fts_id=plain_id).filter(fts_id__in=RawSQL(_FTS_IDS, [expression]))
 
 
 def search_listings(member: User, filters: SearchFilters, page_size: int = PAGE_SIZE) -> SearchPage:
@@ -112,9 +124,22 @@ def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
     return start, start + page_size
 
 
-def _count(listings: QuerySet[Listing]) -> tuple[int, bool]:
-    counted = listings.order_by()[: MAX_COUNTED + 1].count()
-    return min(counted, MAX_COUNTED), counted > MAX_COUNTED
+def _newest_ids(listings: QuerySet[Listing], limit: int) -> list[int]:
+    """The ids of the ``limit`` newest listings: a walk down the live listings' date index."""
+    return list(_newest(listings).values_list("pk", flat=True)[:limit])
+
+
+def _counted(ids: list[int]) -> tuple[int, bool]:
+    """The total a page shows: exact up to MAX_COUNTED, then "more than"."""
+    return min(len(ids), MAX_COUNTED), len(ids) > MAX_COUNTED
+
+
+def _in_order(listings: QuerySet[Listing], ids: list[int]) -> list[Listing]:
+    """These listings (one query, plus the prefetches), in the order of ``ids``."""
+    if not ids:
+        return []
+    by_pk = {item.pk: item for item in listings.filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def _plain_hits(listings: list[Listing]) -> list[SearchHit]:
@@ -130,8 +155,21 @@ def _newest(listings: QuerySet[Listing]) -> QuerySet[Listing]:
     return listings.order_by("-created_at", "-pk")
 
 
-def _with_cards(listings: QuerySet[Listing]) -> QuerySet[Listing]:
-    return listings.select_related("author__profile", "scope", "campaign").prefetch_related("skills")
+def _cards() -> QuerySet[Listing]:
+    cards = Listing.objects.select_related("author__profile", "scope", "campaign").prefetch_related("skills")
+    return cards.defer("search_vector")  # the database's alone: a kilobyte a row nobody reads
+
+
+# How many matches are ranked, and the trade-off.
+#
+# Every page needs the total, which stops counting at MAX_COUNTED ("more than 1,000"). The matches
+# found for that count are also the ones ranked: the newest MAX_COUNTED + 1 matches (or more, for a
+# page further on), ordered by relevance. Ranking every match instead means reading the full-text
+# data of each one, and a common word ("charts") matches tens of thousands of listings: hundreds of
+# milliseconds per search on PostgreSQL. The price: when more than about 1,000 listings match, an
+# older listing that would rank higher than all of the newest thousand is not on the first pages;
+# narrowing the search (another word, a filter) brings it back. Up to that many matches, the order
+# is exactly relevance, then newest.
 
 
 # PostgreSQL ------------------------------------------------------------------------------------
@@ -140,41 +178,71 @@ def _with_cards(listings: QuerySet[Listing]) -> QuerySet[Listing]:
 def _postgres_search(member: User, filters: SearchFilters, page_size: int) -> SearchPage:
     listings = filtered(member, filters)
     start, end = _page_bounds(filters.page, page_size)
+    enough = max(MAX_COUNTED + 1, end)
     text = filters.q.strip()[:MAX_QUERY_LENGTH]
     query = SearchQuery(text, search_type="websearch", config="english") if text else None
-    if query is not None and not _has_lexemes(text):
-        query = None
+    sampled = 0
+    if query is not None:
+        has_lexemes, sampled = _lexemes_and_sample(listings, text)
+        query = query if has_lexemes else None
     if query is None:
-        total, capped = _count(listings)
-        page = list(_with_cards(_newest(listings))[start:end])
+        ids = _newest_ids(listings, enough)
+        total, capped = _counted(ids)
+        page = _in_order(_cards(), ids[start:end])
         return SearchPage(_plain_hits(page), total, capped, filters.page, page_size, text_ignored=bool(text))
 
-    matching = listings.filter(search_vector=query)
-    total, capped = _count(matching)
+    if sampled * WALK_BUDGET >= enough * SAMPLE:  # enough matches within the budget: walk (not indexable)
+        matching = listings.filter(Func(F("search_vector"), query, function="ts_match_vq", output_field=BooleanField()))
+    else:  # rarer: PostgreSQL chooses, usually the full-text index
+        matching = listings.filter(search_vector=query)
     if filters.sort == "newest":
-        ordered = _newest(matching)
+        ids = _newest_ids(matching, enough)
     else:
-        ordered = matching.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-created_at")
-    page = list(
-        _with_cards(ordered).annotate(
-            title_hl=SearchHeadline(
-                "title", query, config="english", start_sel=START, stop_sel=STOP, highlight_all=True
-            ),
-            snippet_hl=SearchHeadline(
-                "description", query, config="english", start_sel=START, stop_sel=STOP, max_words=30, min_words=15
-            ),
-        )[start:end]
+        newest = _newest(matching).values("pk")[:enough]
+        ranked = Listing.objects.filter(pk__in=newest).annotate(rank=SearchRank(F("search_vector"), query))
+        ids = list(ranked.order_by("-rank", "-created_at", "-pk").values_list("pk", flat=True))
+    total, capped = _counted(ids)
+    cards = _cards().annotate(
+        title_hl=SearchHeadline("title", query, config="english", start_sel=START, stop_sel=STOP, highlight_all=True),
+        snippet_hl=SearchHeadline(
+            "description", query, config="english", start_sel=START, stop_sel=STOP, max_words=30, min_words=15
+        ),
     )
+    page = _in_order(cards, ids[start:end])
     hits = [SearchHit(item, highlight(item.title_hl), highlight(item.snippet_hl)) for item in page]  # type: ignore[attr-defined]
     return SearchPage(hits, total, capped, filters.page, page_size)
 
 
-def _has_lexemes(text: str) -> bool:
-    """False when websearch_to_tsquery finds nothing to look for (only stop words or symbols)."""
+# Common words are found fastest by walking the live listings newest first until enough match;
+# rare ones through the full-text (GIN) index, which lists every match wherever it is in the table.
+# PostgreSQL chooses between the two from its estimate of how many listings match: good for one
+# word, but several times too low for words that go together ("driver diagram", "waiting list"),
+# and it then reads tens of thousands of matches from all over the table. So the query that checks
+# there are words at all also counts the member's matches among the newest SAMPLE live listings;
+# when that predicts the walk finds enough within WALK_BUDGET listings, the walk is the only way.
+SAMPLE = 1000
+WALK_BUDGET = 60_000
+_LEXEMES_AND_SAMPLE = """
+SELECT numnode(words.query),
+       (SELECT count(*) FROM ({sample}) AS sample WHERE ts_match_vq(sample.search_vector, words.query))
+FROM websearch_to_tsquery('english', %s) AS words(query)
+"""
+
+
+def _lexemes_and_sample(listings: QuerySet[Listing], text: str) -> tuple[bool, int]:
+    """Whether the text has words to look for, and how many of the newest SAMPLE live listings the
+    member's search (filters and words) finds."""
+    newest = Listing.objects.filter(visibility.live_q()).order_by("-created_at", "-pk").values("pk")[:SAMPLE]
+    try:
+        sample_sql, params = listings.filter(pk__in=newest).order_by().values("search_vector").query.sql_with_params()
+    except EmptyResultSet:  # no scopes
+        sample_sql, params = "SELECT NULL::tsvector AS search_vector WHERE false", ()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT numnode(websearch_to_tsquery('english', %s))", [text])
+        cursor.execute(_LEXEMES_AND_SAMPLE.format(sample=sample_sql), [*params, text])
         row = cursor.fetchone()
-    return bool(row and row[0])
+    if not row or not row[0]:  # only stop words or symbols
+        return False, 0
+    return True, row[1]
 
 
 # SQLite ----------------------------------------------------------------------------------------
@@ -183,13 +251,15 @@ def _has_lexemes(text: str) -> bool:
 def _sqlite_search(member: User, filters: SearchFilters, page_size: int) -> SearchPage:
     listings = filtered(member, filters)
     start, end = _page_bounds(filters.page, page_size)
+    enough = max(MAX_COUNTED + 1, end)
     parsed = parse(filters.q.strip())
     if parsed.is_empty and parsed.excluded:
         excluded = " OR ".join(f'"{t.replace(chr(34), chr(34) * 2)}"' for t in parsed.excluded)
         listings = listings.exclude(pk__in=RawSQL(_FTS_IDS, [excluded]))
     if parsed.is_empty:
-        total, capped = _count(listings)
-        page = list(_with_cards(_newest(listings))[start:end])
+        ids = _newest_ids(listings, enough)
+        total, capped = _counted(ids)
+        page = _in_order(_cards(), ids[start:end])
         return SearchPage(
             _plain_hits(page),
             total,
@@ -200,14 +270,14 @@ def _sqlite_search(member: User, filters: SearchFilters, page_size: int) -> Sear
         )
 
     expression = parsed.to_fts5()
-    matching = listings.filter(pk__in=RawSQL(_FTS_IDS, [expression]))
-    total, capped = _count(matching)
+    matching = _fts_matching(listings, expression)
     if filters.sort == "newest":
-        ordered = _newest(matching)
+        ids = _newest_ids(matching, enough)
     else:
         # bm25 is smaller for better matches; weights follow PostgreSQL's A/B/B/C.
-        ordered = matching.annotate(rank=RawSQL(_FTS_RANK, [expression])).order_by("rank", "-created_at")
-    page = list(_with_cards(ordered)[start:end])
+        ids = _sqlite_ranked_ids(_newest(matching).values("pk")[:enough], expression)
+    total, capped = _counted(ids)
+    page = _in_order(_cards(), ids[start:end])
     snippets = _sqlite_snippets([item.pk for item in page], expression)
     hits = [
         SearchHit(
@@ -221,10 +291,27 @@ def _sqlite_search(member: User, filters: SearchFilters, page_size: int) -> Sear
 
 
 _FTS_IDS = "SELECT rowid FROM listings_listing_fts WHERE listings_listing_fts MATCH %s"
-_FTS_RANK = (
-    "SELECT bm25(listings_listing_fts, 10.0, 4.0, 4.0, 1.0) FROM listings_listing_fts "
-    "WHERE listings_listing_fts MATCH %s AND rowid = listings_listing.id"
+# One FTS5 query ranks every candidate. bm25() reads a term's whole index for its statistics once
+# per query, so ranking row by row (a correlated subquery per listing, or the candidates' rowids
+# passed into the full-text table, which runs one query per rowid) reads it once per match. The
+# unary plus keeps the rowid test out of the full-text table; CROSS JOIN keeps that table outermost.
+_FTS_RANKED = (
+    "SELECT listings_listing.id FROM listings_listing_fts CROSS JOIN listings_listing "
+    "ON listings_listing.id = listings_listing_fts.rowid "
+    "WHERE listings_listing_fts MATCH %s AND +listings_listing_fts.rowid IN ({}) "
+    "ORDER BY bm25(listings_listing_fts, 10.0, 4.0, 4.0, 1.0), listings_listing.created_at DESC, "
+    "listings_listing.id DESC"
 )
+
+
+def _sqlite_ranked_ids(candidates: QuerySet[Listing, Any], expression: str) -> list[int]:
+    try:
+        sql, params = candidates.query.sql_with_params()
+    except EmptyResultSet:  # no scopes: nothing to rank
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_FTS_RANKED.format(sql), [expression, *params])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _sqlite_snippets(ids: list[int], expression: str) -> dict[int, tuple[str, str]]:
