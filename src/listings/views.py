@@ -157,11 +157,7 @@ def unhide(request: MemberRequest, listing_id: int) -> HttpResponse:
 @login_required
 def mine(request: MemberRequest) -> HttpResponse:
     """The member's own listings, live or not: expired listings stay in the history."""
-    listings = (
-        Listing.objects.filter(author=request.user)
-        .select_related("scope", "campaign")
-        .order_by("-created_at")
-    )
+    listings = Listing.objects.filter(author=request.user).select_related("scope", "campaign").order_by("-created_at")
     return render(request, "listings/mine.html", {"listings": listings})
 
 
@@ -204,7 +200,9 @@ def campaign_detail(request: MemberRequest, slug: str) -> HttpResponse:
         .prefetch_related("skills")
         .order_by("-created_at")[:100]
     )
-    counts = visibility.searchable_listings(request.user).filter(campaign=campaign).aggregate(
-        offers=Count("pk", filter=Q(kind="offer")), requests=Count("pk", filter=Q(kind="request"))
+    counts = (
+        visibility.searchable_listings(request.user)
+        .filter(campaign=campaign)
+        .aggregate(offers=Count("pk", filter=Q(kind="offer")), requests=Count("pk", filter=Q(kind="request")))
     )
     return render(request, "listings/campaign.html", {"campaign": campaign, "listings": listings, "counts": counts})
