@@ -7,33 +7,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from ledger.forms import HoursField
 
-HOURS_MESSAGES = {
-    "min_value": _("Hours must be at least 0.25 (a quarter of an hour)."),
-    "max_value": _("Hours must be at most 100."),
-    "invalid": _("Enter the hours as a number, like 1.5."),
-    "required": _("Enter the hours."),
-}
+MIN_HOURS, MAX_HOURS = Decimal("0.25"), Decimal(100)
 
 
-class HoursField(forms.DecimalField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", Decimal("0.25"))
-        kwargs.setdefault("max_value", Decimal(100))
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("error_messages", HOURS_MESSAGES)
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> Any:
-        hours = super().clean(value)
-        if hours is not None and (hours * 4) % 1:
-            raise forms.ValidationError(_("Hours go in quarter hours: 0.25, 0.5, 0.75, 1 and so on."))
-        return hours
+def hours_field(**kwargs: Any) -> HoursField:
+    """Hours in quarter steps from 0.25 to 100: the same field and messages as the credits pages."""
+    return HoursField(minimum=MIN_HOURS, maximum=MAX_HOURS, **kwargs)
 
 
 def to_minutes(hours: Decimal) -> int:
-    return int(hours * 60)
+    return HoursField.minutes(hours)
 
 
 class VersionedForm(forms.Form):
@@ -49,7 +34,7 @@ class ProposeForm(forms.Form):
         widget=forms.RadioSelect,
     )
     title = forms.CharField(label=_("What the work is"), max_length=120)
-    hours = HoursField(label=_("Hours"), help_text=_("In quarter hours, from 0.25 to 100."))
+    hours = hours_field(label=_("Hours"), help_text=_("In quarter hours, from 0.25 to 100."))
     window = forms.CharField(
         label=_("When"), max_length=120, help_text=_("A date or a window, for example ‘any Tuesday in March’.")
     )
@@ -77,7 +62,7 @@ class ReasonForm(VersionedForm):
 
 
 class RecordForm(VersionedForm):
-    hours = HoursField(label=_("Hours actually given"))
+    hours = hours_field(label=_("Hours actually given"))
 
 
 class DisputeForm(VersionedForm):
@@ -99,7 +84,7 @@ class ResolveForm(VersionedForm):
         ],
         widget=forms.RadioSelect,
     )
-    hours = HoursField(label=_("Hours, if different"), required=False)
+    hours = hours_field(label=_("Hours, if different"), required=False)
     reason = forms.CharField(
         label=_("Reason (both sides see it)"),
         max_length=1000,
@@ -118,7 +103,7 @@ class BrokerForm(forms.Form):
     provider = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Who gave the time"))
     recipient = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Who received it"))
     title = forms.CharField(label=_("What the work was"), max_length=120)
-    hours = HoursField(label=_("Hours given"))
+    hours = hours_field(label=_("Hours given"))
     window = forms.CharField(label=_("When"), max_length=120)
     note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
