@@ -2,8 +2,10 @@
 
 Every suggestion carries its reasons ("shares: run charts, SPC; same region"), because a reason
 is what makes a member act on it. Candidates come from bounded, indexed queries (listings or
-members sharing a skill, listings sharing words); scoring happens in Python over those few
-hundred rows, with a fixed number of queries whatever the data size.
+members sharing a skill, listings sharing words, the newest CANDIDATES of each); scoring happens
+in Python over those few dozen rows, with a fixed number of queries whatever the data size.
+CANDIDATES = 50 keeps matching p95 under 100 ms at national scale (README, "Benchmarks"); at 200
+it was 233 ms, most of it Python scoring.
 
 Score: 3 per skill in common, 1 per word in common (at most 3), 2 for the same organisation or
 1 for the same region, 1 for activity in the last fortnight.
@@ -26,7 +28,7 @@ from listings.models import Listing
 from listings.search import with_any_word
 from skills.models import Skill
 
-CANDIDATES = 200
+CANDIDATES = 50  # newest candidates per source (skills, words, members) that are scored
 RECENT = timedelta(days=14)
 STOP_WORDS = frozenset(
     [

@@ -26,7 +26,7 @@ from listings.search_syntax import MAX_QUERY_LENGTH, parse
 from skills.models import Skill
 
 PAGE_SIZE = 20
-MAX_COUNTED = 1000  # beyond this, pages say "more than 1,000" rather than count every match
+MAX_COUNTED = 200  # beyond this, pages say "more than 200" rather than count every match
 START, STOP = "\x02", "\x03"  # highlight markers, replaced by <mark> after escaping
 
 
@@ -162,12 +162,12 @@ def _cards() -> QuerySet[Listing]:
 
 # How many matches are ranked, and the trade-off.
 #
-# Every page needs the total, which stops counting at MAX_COUNTED ("more than 1,000"). The matches
+# Every page needs the total, which stops counting at MAX_COUNTED ("more than 200"). The matches
 # found for that count are also the ones ranked: the newest MAX_COUNTED + 1 matches (or more, for a
 # page further on), ordered by relevance. Ranking every match instead means reading the full-text
 # data of each one, and a common word ("charts") matches tens of thousands of listings: hundreds of
-# milliseconds per search on PostgreSQL. The price: when more than about 1,000 listings match, an
-# older listing that would rank higher than all of the newest thousand is not on the first pages;
+# milliseconds per search on PostgreSQL. The price: when more than about 200 listings match, an
+# older listing that would rank higher than all of the newest 200 is not on the first pages;
 # narrowing the search (another word, a filter) brings it back. Up to that many matches, the order
 # is exactly relevance, then newest.
 
