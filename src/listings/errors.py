@@ -5,9 +5,5 @@ class ListingError(Exception):
     """A listing action was refused; str(error) is shown to the member."""
 
 
-class NotAllowed(ListingError):
-    pass
-
-
 class InvalidState(ListingError):
     pass
