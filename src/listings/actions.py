@@ -70,34 +70,33 @@ def _locked(listing: Listing) -> Listing:
     return Listing.objects.select_for_update().get(pk=listing.pk)
 
 
-@transaction.atomic
-def do_pause_listing(*, listing: Listing) -> Listing:
+def _move(listing: Listing, *, allowed: set[str], to: str, refusal: str) -> Listing:
+    """Change a listing's status under a lock, if it is in one of the allowed statuses."""
     locked = _locked(listing)
-    if locked.status != Listing.Status.ACTIVE:
-        raise errors.InvalidState(_("Only an active listing can be paused."))
-    locked.status = Listing.Status.PAUSED
+    if locked.status not in allowed:
+        raise errors.InvalidState(refusal)
+    locked.status = to
     locked.save(update_fields=["status", "updated_at"])
     return locked
+
+
+@transaction.atomic
+def do_pause_listing(*, listing: Listing) -> Listing:
+    Status = Listing.Status
+    return _move(listing, allowed={Status.ACTIVE}, to=Status.PAUSED, refusal=_("Only an active listing can be paused."))
 
 
 @transaction.atomic
 def do_resume_listing(*, listing: Listing) -> Listing:
-    locked = _locked(listing)
-    if locked.status != Listing.Status.PAUSED:
-        raise errors.InvalidState(_("Only a paused listing can be resumed."))
-    locked.status = Listing.Status.ACTIVE
-    locked.save(update_fields=["status", "updated_at"])
-    return locked
+    Status = Listing.Status
+    return _move(listing, allowed={Status.PAUSED}, to=Status.ACTIVE, refusal=_("Only a paused listing can be resumed."))
 
 
 @transaction.atomic
 def do_close_listing(*, listing: Listing) -> Listing:
-    locked = _locked(listing)
-    if locked.status == Listing.Status.CLOSED:
-        raise errors.InvalidState(_("This listing is already closed."))
-    locked.status = Listing.Status.CLOSED
-    locked.save(update_fields=["status", "updated_at"])
-    return locked
+    Status = Listing.Status
+    allowed: set[str] = {Status.ACTIVE, Status.PAUSED}
+    return _move(listing, allowed=allowed, to=Status.CLOSED, refusal=_("This listing is already closed."))
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -137,6 +138,14 @@ def _score(
     return score, reasons
 
 
+def _skill_ids(rows: QuerySet[Any], owner: str) -> dict[int, list[int]]:
+    """Skill ids per owner (listing or profile) from rows of a skills through table, in one query."""
+    skills_of: dict[int, list[int]] = defaultdict(list)
+    for owner_id, skill_id in rows.values_list(owner, "skill_id"):
+        skills_of[owner_id].append(skill_id)
+    return skills_of
+
+
 def _skill_names(skills: list[Skill]) -> dict[int, str]:
     return {skill.pk: skill.name for skill in skills}
 
@@ -168,11 +177,7 @@ def _rank_listings(source: Listing, candidates: list[Listing], limit: int) -> li
     if not candidates:
         return []
     ids = [item.pk for item in candidates]
-    skills_of: dict[int, list[int]] = defaultdict(list)
-    for listing_id, skill_id in Listing.skills.through.objects.filter(listing_id__in=ids).values_list(
-        "listing_id", "skill_id"
-    ):
-        skills_of[listing_id].append(skill_id)
+    skills_of = _skill_ids(Listing.skills.through.objects.filter(listing_id__in=ids), "listing_id")
     source_skills = _skill_names(list(source.skills.all()))
     places = _neighbourhoods({source.author_id, *(item.author_id for item in candidates)})
     source_words = words(f"{source.title} {source.improvement}")
@@ -219,11 +224,7 @@ def suggest_members(request: Listing, viewer: User, limit: int = 5) -> list[Sugg
     if not candidates:
         return []
     ids = [user.pk for user in candidates]
-    skills_of: dict[int, list[int]] = defaultdict(list)
-    for profile_id, skill_id in Profile.skills.through.objects.filter(profile_id__in=ids).values_list(
-        "profile_id", "skill_id"
-    ):
-        skills_of[profile_id].append(skill_id)
+    skills_of = _skill_ids(Profile.skills.through.objects.filter(profile_id__in=ids), "profile_id")
     request_skills = _skill_names(list(request.skills.all()))
     places = _neighbourhoods({request.author_id, *ids})
     request_words = words(f"{request.title} {request.improvement}")
@@ -261,11 +262,7 @@ def _rank_member_skills(
     pseudo: Listing, member_skills: dict[int, str], candidates: list[Listing], limit: int
 ) -> list[Suggestion]:
     ids = [item.pk for item in candidates]
-    skills_of: dict[int, list[int]] = defaultdict(list)
-    for listing_id, skill_id in Listing.skills.through.objects.filter(listing_id__in=ids).values_list(
-        "listing_id", "skill_id"
-    ):
-        skills_of[listing_id].append(skill_id)
+    skills_of = _skill_ids(Listing.skills.through.objects.filter(listing_id__in=ids), "listing_id")
     places = _neighbourhoods({pseudo.author_id, *(item.author_id for item in candidates)})
     suggestions = []
     for item in candidates:
