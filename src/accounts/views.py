@@ -16,7 +16,7 @@ from accounts.forms import MemberSearchForm, ProfileForm
 from accounts.models import Profile, User
 from accounts.queries import member_directory, profile_completeness
 from communities import queries as community_queries
-from hexitime.http import MemberRequest
+from hexitime.http import MemberRequest, report_form_errors
 from ledger import queries as ledger_queries
 from listings import matching
 
@@ -58,10 +58,7 @@ def directory(request: MemberRequest) -> HttpResponse:
     data: dict[str, Any] = {}
     if form.is_bound:
         form.is_valid()
-        for field, errors in form.errors.items():
-            if field != "page":
-                for error in errors:
-                    messages.error(request, str(error))
+        report_form_errors(request, form, ignore=("page",))
         data = form.cleaned_data
     profiles = member_directory(
         request.user,

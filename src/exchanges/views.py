@@ -25,7 +25,7 @@ from exchanges.forms import (
     to_minutes,
 )
 from exchanges.models import Exchange
-from hexitime.http import MemberRequest
+from hexitime.http import MemberRequest, report_form_errors
 from listings.access import access_listing
 from listings.models import Listing
 
@@ -145,9 +145,7 @@ def act(request: MemberRequest, exchange_id: int, action: str) -> HttpResponse:
     }.get(action, VersionedForm)
     form = form_class(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        report_form_errors(request, form)
         return redirect(exchange)
     data = form.cleaned_data
     member, version = request.user, data["version"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from communities.access import access_coordinated_community
-from hexitime.http import MemberRequest
+from hexitime.http import MemberRequest, report_form_errors
 from listings import access, actions, matching, visibility
 from listings.errors import ListingError
 from listings.forms import CampaignForm, HideForm, ListingForm, SearchForm
@@ -33,10 +33,7 @@ def search(request: MemberRequest) -> HttpResponse:
     filters = SearchFilters()
     if form.is_bound:
         form.is_valid()
-        for field, errors in form.errors.items():
-            if field != "page":  # a bad page number just shows the first page
-                for error in errors:
-                    messages.error(request, str(error))
+        report_form_errors(request, form, ignore=("page",))  # a bad page number just shows the first page
         data = form.cleaned_data
         filters = SearchFilters(
             q=data.get("q") or "",
