@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "listings",
     "ledger",
     "exchanges",
+    "notifications",
+    "conversations",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "hexitime.context_processors.site",
+                "hexitime.context_processors.unread",
             ],
         },
     },
