@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("exchanges.urls")),
     path("", include("ledger.urls")),
     path("communities/", include("communities.urls")),
+    path("messages/", include("conversations.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 
