@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from communities.models import Community, Membership
+from listings.search_index import skill_ids_text
 
 PASSWORD = "correct-horse-battery"
 
@@ -97,4 +98,5 @@ class ListingFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.skills.set(extracted)
             self.skills_text = ", ".join(sorted(skill.name for skill in extracted))
-            self.save(update_fields=["skills_text"])
+            self.skill_ids = skill_ids_text(skill.pk for skill in extracted)
+            self.save(update_fields=["skills_text", "skill_ids"])

@@ -73,6 +73,7 @@ class Listing(models.Model):
     improvement = models.CharField(_("the improvement it serves"), max_length=300)
     skills = models.ManyToManyField("skills.Skill", related_name="listings", verbose_name=_("QI skills"))
     skills_text = models.CharField(max_length=1000, blank=True, editable=False, help_text="Skill names, for search.")
+    skill_ids = models.CharField(max_length=300, blank=True, editable=False, help_text="Skill ids, for search filters.")
     scope = models.ForeignKey(
         "communities.Community", on_delete=models.PROTECT, related_name="listings", verbose_name=_("visible to")
     )

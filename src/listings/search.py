@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BigIntegerField, BooleanField, F, Func, QuerySet
+from django.db.models import BigIntegerField, BooleanField, F, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -22,6 +22,7 @@ from accounts.models import User
 from communities.models import Community
 from listings import visibility
 from listings.models import Campaign, Listing
+from listings.search_index import TAG_PREFIXES
 from listings.search_syntax import MAX_QUERY_LENGTH, parse
 from skills.models import Skill
 
@@ -77,9 +78,20 @@ def highlight(text: str) -> SafeString:
     return mark_safe(safe)  # noqa: S308 - escaped above; only our own markers become tags
 
 
-def filtered(member: User, filters: SearchFilters) -> QuerySet[Listing]:
-    """Visible, live listings narrowed by every filter except the words."""
-    listings = visibility.searchable_listings(member)
+def filtered(member: User, filters: SearchFilters, scopes: set[int] | None = None) -> QuerySet[Listing]:
+    """Visible, live listings narrowed by every filter except the words.
+
+    On PostgreSQL the skill filter is left to the filter tags (tag_query): a semi-join on the
+    skills table read thousands of rows per search. The scope test stays here as well, so what a
+    member may see never rests on the tags alone.
+    """
+    if connection.vendor == "postgresql" and scopes is not None:
+        # A plain test of the scope ("+ 0" keeps its index out): the walk reads it from the live
+        # listings' index, and a full-text lookup already holds the scope among its tags.
+        listings = Listing.objects.filter(visibility.live_q()).alias(scope_plain=F("scope_id") + 0)
+        listings = listings.filter(scope_plain__in=scopes)
+    else:
+        listings = visibility.searchable_listings(member, scopes)
     if filters.kind:
         listings = listings.filter(kind=filters.kind)
     if filters.mode:
@@ -88,7 +100,7 @@ def filtered(member: User, filters: SearchFilters) -> QuerySet[Listing]:
         listings = listings.filter(scope_id__in=visibility.subtree_ids(filters.community))
     if filters.campaign is not None:
         listings = listings.filter(campaign=filters.campaign)
-    if filters.skills:
+    if filters.skills and connection.vendor != "postgresql":
         with_skill = Listing.skills.through.objects.filter(skill__in=filters.skills).values("listing_id")
         listings = listings.filter(pk__in=with_skill)  # any of the chosen skills
     return listings
@@ -176,36 +188,36 @@ def _cards() -> QuerySet[Listing]:
 
 
 def _postgres_search(member: User, filters: SearchFilters, page_size: int) -> SearchPage:
-    listings = filtered(member, filters)
+    scopes = _scopes(member, filters)
+    listings = filtered(member, filters, scopes)
     start, end = _page_bounds(filters.page, page_size)
     enough = max(MAX_COUNTED + 1, end)
     text = filters.q.strip()[:MAX_QUERY_LENGTH]
-    query = SearchQuery(text, search_type="websearch", config="english") if text else None
-    sampled = 0
-    if query is not None:
-        has_lexemes, sampled = _lexemes_and_sample(listings, text)
-        query = query if has_lexemes else None
-    if query is None:
+    tags = tag_query(filters, scopes)
+    has_words, sampled = _words_and_sample(listings, text, tags)
+    words = SearchQuery(text, search_type="websearch", config="english") if has_words else None
+    if words is None and not _narrowed(filters):  # browsing: the newest visible listings
         ids = _newest_ids(listings, enough)
         total, capped = _counted(ids)
         page = _in_order(_cards(), ids[start:end])
         return SearchPage(_plain_hits(page), total, capped, filters.page, page_size, text_ignored=bool(text))
 
-    if sampled * WALK_BUDGET >= enough * SAMPLE:  # enough matches within the budget: walk (not indexable)
-        matching = listings.filter(Func(F("search_vector"), query, function="ts_match_vq", output_field=BooleanField()))
-    else:  # rarer: PostgreSQL chooses, usually the full-text index
-        matching = listings.filter(search_vector=query)
-    if filters.sort == "newest":
+    walk = sampled * WALK_BUDGET >= enough * SAMPLE  # enough matches among the newest: walk, else the index
+    matching = listings.filter(TagMatch(F("search_vector"), words, tags, walk=walk))
+    if words is None or filters.sort == "newest":
         ids = _newest_ids(matching, enough)
     else:
         newest = _newest(matching).values("pk")[:enough]
-        ranked = Listing.objects.filter(pk__in=newest).annotate(rank=SearchRank(F("search_vector"), query))
+        ranked = Listing.objects.filter(pk__in=newest).annotate(rank=SearchRank(F("search_vector"), words))
         ids = list(ranked.order_by("-rank", "-created_at", "-pk").values_list("pk", flat=True))
     total, capped = _counted(ids)
+    if words is None:
+        page = _in_order(_cards(), ids[start:end])
+        return SearchPage(_plain_hits(page), total, capped, filters.page, page_size, text_ignored=bool(text))
     cards = _cards().annotate(
-        title_hl=SearchHeadline("title", query, config="english", start_sel=START, stop_sel=STOP, highlight_all=True),
+        title_hl=SearchHeadline("title", words, config="english", start_sel=START, stop_sel=STOP, highlight_all=True),
         snippet_hl=SearchHeadline(
-            "description", query, config="english", start_sel=START, stop_sel=STOP, max_words=30, min_words=15
+            "description", words, config="english", start_sel=START, stop_sel=STOP, max_words=30, min_words=15
         ),
     )
     page = _in_order(cards, ids[start:end])
@@ -213,23 +225,76 @@ def _postgres_search(member: User, filters: SearchFilters, page_size: int) -> Se
     return SearchPage(hits, total, capped, filters.page, page_size)
 
 
+def _scopes(member: User, filters: SearchFilters) -> set[int]:
+    """The scopes searched: the member's visible ones, within the chosen community's tree."""
+    scopes = visibility.visible_scope_ids(member)
+    if filters.community is not None:
+        scopes &= set(visibility.subtree_ids(filters.community))
+    return scopes
+
+
+def _narrowed(filters: SearchFilters) -> bool:
+    return bool(filters.kind or filters.mode or filters.skills or filters.community is not None)
+
+
+def tag_query(filters: SearchFilters, scopes: set[int]) -> str:
+    """The filters as a tsquery of filter tags (listings.search_index), e.g.
+    ``('#scope1' | '#scope13') & '#kindoffer' & ('#skill4' | '#skill9')``.
+
+    Only ids and the models' own choice values go in, so nothing typed reaches this text.
+    """
+    groups = [[f"{TAG_PREFIXES['scope']}{pk}" for pk in sorted(scopes)] or [f"{TAG_PREFIXES['scope']}none"]]
+    if filters.kind in Listing.Kind.values:
+        groups.append([f"{TAG_PREFIXES['kind']}{filters.kind}"])
+    if filters.mode in Listing.Mode.values:
+        groups.append([f"{TAG_PREFIXES['mode']}{mode}" for mode in {filters.mode, Listing.Mode.EITHER}])
+    if filters.skills:
+        groups.append([f"{TAG_PREFIXES['skill']}{skill.pk}" for skill in filters.skills])
+    return " & ".join("(" + " | ".join(f"'{tag}'" for tag in sorted(group)) + ")" for group in groups)
+
+
+class TagMatch(Func):
+    """``search_vector @@ (words && tags)``: the words (if any) and the filter tags, in one lookup.
+
+    ``walk=True`` uses ts_match_vq(), the same test but one the planner cannot answer from the
+    full-text index, so it walks the live listings newest first (see WALK_BUDGET).
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, vector: F, words: SearchQuery | None, tags: str, *, walk: bool) -> None:
+        tags_query = Func(Value(tags), template="%(expressions)s::tsquery")
+        expressions = [vector, tags_query] if words is None else [vector, words, tags_query]
+        super().__init__(*expressions)
+        self.walk = walk
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        compiled = [compiler.compile(expression) for expression in self.get_source_expressions()]
+        (vector_sql, params), queries = compiled[0], compiled[1:]
+        query_sql = " && ".join(sql for sql, _ in queries)
+        all_params = [*params, *(p for _, query_params in queries for p in query_params)]
+        if self.walk:
+            return f"ts_match_vq({vector_sql}, {query_sql})", all_params
+        return f"({vector_sql} @@ ({query_sql}))", all_params
+
+
 # Common words are found fastest by walking the live listings newest first until enough match;
-# rare ones through the full-text (GIN) index, which lists every match wherever it is in the table.
-# PostgreSQL chooses between the two from its estimate of how many listings match: good for one
-# word, but several times too low for words that go together ("driver diagram", "waiting list"),
-# and it then reads tens of thousands of matches from all over the table. So the query that checks
-# there are words at all also counts the member's matches among the newest SAMPLE live listings;
-# when that predicts the walk finds enough within WALK_BUDGET listings, the walk is the only way.
+# rare ones (and rare filters: a skill, a small community) through the full-text (GIN) index, which
+# lists every match wherever it is in the table. PostgreSQL chooses between the two from its
+# estimate of how many listings match: good for one word, but several times too low for words that
+# go together ("driver diagram", "waiting list"). So the query that checks there are words at all
+# also counts the member's matches among the newest SAMPLE live listings; when that predicts the
+# walk finds enough within WALK_BUDGET listings, the walk is the only way.
 SAMPLE = 1000
-WALK_BUDGET = 60_000
-_LEXEMES_AND_SAMPLE = """
+WALK_BUDGET = 15_000
+_WORDS_AND_SAMPLE = """
 SELECT numnode(words.query),
-       (SELECT count(*) FROM ({sample}) AS sample WHERE ts_match_vq(sample.search_vector, words.query))
+       (SELECT count(*) FROM ({sample}) AS sample WHERE ts_match_vq(sample.search_vector, words.query && %s::tsquery))
 FROM websearch_to_tsquery('english', %s) AS words(query)
 """
 
 
-def _lexemes_and_sample(listings: QuerySet[Listing], text: str) -> tuple[bool, int]:
+def _words_and_sample(listings: QuerySet[Listing], text: str, tags: str) -> tuple[bool, int]:
     """Whether the text has words to look for, and how many of the newest SAMPLE live listings the
     member's search (filters and words) finds."""
     newest = Listing.objects.filter(visibility.live_q()).order_by("-created_at", "-pk").values("pk")[:SAMPLE]
@@ -238,11 +303,11 @@ def _lexemes_and_sample(listings: QuerySet[Listing], text: str) -> tuple[bool, i
     except EmptyResultSet:  # no scopes
         sample_sql, params = "SELECT NULL::tsvector AS search_vector WHERE false", ()
     with connection.cursor() as cursor:
-        cursor.execute(_LEXEMES_AND_SAMPLE.format(sample=sample_sql), [*params, text])
+        cursor.execute(_WORDS_AND_SAMPLE.format(sample=sample_sql), [*params, tags, text])
         row = cursor.fetchone()
-    if not row or not row[0]:  # only stop words or symbols
+    if not row:
         return False, 0
-    return True, row[1]
+    return bool(row[0]), row[1]
 
 
 # SQLite ----------------------------------------------------------------------------------------
