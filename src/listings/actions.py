@@ -11,6 +11,7 @@ from accounts.models import User
 from communities.models import Community
 from listings import errors
 from listings.models import DEFAULT_LIFETIME, Campaign, Listing
+from listings.search_index import skill_ids_text
 from skills.models import Skill
 
 
@@ -50,6 +51,7 @@ def _apply(listing: Listing, data: ListingData) -> Listing:
     ):
         setattr(listing, name, getattr(data, name))
     listing.skills_text = _skills_text(data.skills)
+    listing.skill_ids = skill_ids_text(skill.pk for skill in data.skills)
     listing.save()
     listing.skills.set(data.skills)
     return listing
