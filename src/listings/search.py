@@ -15,6 +15,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BigIntegerField, BooleanField, F, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -88,8 +89,8 @@ def filtered(member: User, filters: SearchFilters, scopes: set[int] | None = Non
     if connection.vendor == "postgresql" and scopes is not None:
         # A plain test of the scope ("+ 0" keeps its index out): the walk reads it from the live
         # listings' index, and a full-text lookup already holds the scope among its tags.
-        listings = Listing.objects.filter(visibility.live_q()).alias(scope_plain=F("scope_id") + 0)
-        listings = listings.filter(scope_plain__in=scopes)
+        plain_scope = Func(F("scope_id"), template="(%(expressions)s + 0)", output_field=BigIntegerField())
+        listings = Listing.objects.filter(visibility.live_q(), In(plain_scope, sorted(scopes)))
     else:
         listings = visibility.searchable_listings(member, scopes)
     if filters.kind:
