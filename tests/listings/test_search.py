@@ -174,3 +174,12 @@ def test_a_search_with_no_words_shows_everything_and_says_so(searcher: User, com
     page = search_listings(searcher, SearchFilters(q="🙂"))
     assert page.text_ignored
     assert page.total == 1
+
+
+def test_a_member_of_no_community_finds_nothing_and_no_error(db: None) -> None:
+    """No scopes at all: an empty page from either database, whatever the filters."""
+    loner = UserFactory(email="loner@example.org")
+    ListingFactory(title="Run chart coaching")
+    for filters in (SearchFilters(), SearchFilters(q="chart"), SearchFilters(q="chart", kind="offer")):
+        page = search_listings(loner, filters)
+        assert (page.hits, page.total) == ([], 0)
