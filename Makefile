@@ -46,9 +46,11 @@ $(VENDOR)/.built: node_modules/.installed Makefile
 run: install
 	DEBUG=1 $(MANAGE) migrate --no-input -v0
 	DEBUG=1 $(MANAGE) seed_demo
-	@# The task worker (auto-confirmation, reminders) runs beside the web server and stops with it.
+	@# The task worker (auto-confirmation, reminders, e-mail) and the scheduler (digests, nudges,
+	@# sweeps) run beside the web server and stop with it.
 	DEBUG=1 $(MANAGE) db_worker --no-startup-delay --interval 5 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(MANAGE) run_schedule --loop & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
 test: install browser lint typecheck pytest

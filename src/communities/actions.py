@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from communities import errors
+from communities import errors, notices
 from communities.models import Community, Membership, MembershipEvent
 
 Status = Membership.Status
@@ -44,7 +44,11 @@ def do_join_community(*, member: User, community: Community, note: str = "") -> 
     membership.decided_by = None
     membership.save()
     kind = MembershipEvent.Kind.JOINED if is_open else MembershipEvent.Kind.APPLIED
-    MembershipEvent.objects.create(membership=membership, actor=member, kind=kind, reason=membership.application_note)
+    event = MembershipEvent.objects.create(
+        membership=membership, actor=member, kind=kind, reason=membership.application_note
+    )
+    if not is_open:
+        notices.application_received(membership, event)
     return membership
 
 
@@ -87,7 +91,10 @@ def do_decide_application(*, coordinator: User, membership: Membership, approve:
     locked.decision_reason = reason.strip()
     locked.save(update_fields=["status", "decided_by", "decision_reason", "updated_at"])
     kind = MembershipEvent.Kind.APPROVED if approve else MembershipEvent.Kind.DECLINED
-    MembershipEvent.objects.create(membership=locked, actor=coordinator, kind=kind, reason=locked.decision_reason)
+    event = MembershipEvent.objects.create(
+        membership=locked, actor=coordinator, kind=kind, reason=locked.decision_reason
+    )
+    notices.application_decided(locked, event)
     return locked
 
 

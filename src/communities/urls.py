@@ -12,4 +12,5 @@ urlpatterns = [
     path("<slug:slug>/edit/", views.edit, name="edit"),
     path("<slug:slug>/applications/", views.applications, name="applications"),
     path("<slug:slug>/applications/<int:membership_id>/decide/", views.decide, name="decide"),
+    path("<slug:slug>/stalled/", views.stalled, name="stalled"),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from accounts.models import User
 from communities import access, actions, queries
 from communities.errors import CommunityError
 from communities.forms import CommunityEditForm, DecisionForm, JoinForm
+from exchanges.stalled import STALLED_AFTER, UNANSWERED_AFTER, stalled_members
 from hexitime.http import MemberRequest
 
 
@@ -142,3 +143,21 @@ def decide(request: MemberRequest, slug: str, membership_id: int) -> HttpRespons
         else:
             messages.success(request, _("You declined %(name)s's application.") % {"name": name})
     return redirect("communities:applications", slug=community.slug)
+
+
+@login_required
+def stalled(request: MemberRequest, slug: str) -> HttpResponse:
+    """Members with unanswered proposals or stalled exchanges, for coordinators: counts and ages only.
+
+    Anyone else gets a 404, as if the page did not exist: who is stuck is the coordinators' business.
+    """
+    community = access.access_community(slug)
+    if not access.is_coordinator(request.user, community):
+        raise Http404(_("There is no such page in %(community)s.") % {"community": community})
+    context = {
+        "community": community,
+        "members": stalled_members(community, timezone.now()),
+        "unanswered_days": UNANSWERED_AFTER.days,
+        "stalled_days": STALLED_AFTER.days,
+    }
+    return render(request, "communities/stalled.html", context)

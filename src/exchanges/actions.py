@@ -1,4 +1,4 @@
-"""Every change to an exchange: one transaction each, a timeline event, tasks enqueued on commit.
+"""Every change to an exchange: one transaction each, a timeline event, notices, tasks enqueued on commit.
 
 Confirmation posts one transfer per recipient, recipient -> provider, through the ledger's
 post_transfer with the key "exchange:<id>:recipient:<row>", so it happens exactly once however
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communities.models import Community
-from exchanges import errors
+from exchanges import errors, notices
 from exchanges.access import can_resolve, is_party
 from exchanges.models import MAX_MINUTES, MIN_MINUTES, Exchange, ExchangeEvent, ExchangeRecipient
 from ledger.accounts import account_of
@@ -77,6 +77,34 @@ def do_propose(
     listing: Listing | None = None,
 ) -> Exchange:
     """Propose an exchange; the other side accepts or declines. The caller checked who may propose."""
+    exchange = _create(
+        proposer=proposer,
+        provider=provider,
+        recipients=recipients,
+        community=community,
+        title=title,
+        minutes=minutes,
+        window=window,
+        message=message,
+        listing=listing,
+    )
+    notices.exchange_proposed(exchange, proposer)
+    return exchange
+
+
+def _create(
+    *,
+    proposer: User,
+    provider: User,
+    recipients: list[User],
+    community: Community,
+    title: str,
+    minutes: int,
+    window: str,
+    message: str = "",
+    listing: Listing | None = None,
+) -> Exchange:
+    """Write a proposed exchange and its recipients; do_propose and do_broker_exchange decide who is told."""
     check_minutes(minutes)
     people = [provider, *recipients]
     if len({p.pk for p in people}) != len(people):
@@ -106,7 +134,9 @@ def do_accept(*, member: User, exchange: Exchange, version: int | None = None) -
     if not _other_party(member, exchange):
         raise errors.NotAllowed(_("Only the other side can accept a proposal."))
     exchange.state = State.AGREED
-    return _save(exchange, member, ExchangeEvent.Kind.ACCEPTED)
+    _save(exchange, member, ExchangeEvent.Kind.ACCEPTED)
+    notices.exchange_accepted(exchange, member)
+    return exchange
 
 
 @transaction.atomic
@@ -117,7 +147,9 @@ def do_decline(*, member: User, exchange: Exchange, reason: str = "", version: i
         raise errors.NotAllowed(_("Only the other side can decline a proposal."))
     exchange.state = State.DECLINED
     exchange.recipients.update(state=ExchangeRecipient.State.CANCELLED)
-    return _save(exchange, member, ExchangeEvent.Kind.DECLINED, reason)
+    _save(exchange, member, ExchangeEvent.Kind.DECLINED, reason)
+    notices.exchange_declined(exchange, member, reason)
+    return exchange
 
 
 @transaction.atomic
@@ -128,7 +160,9 @@ def do_cancel(*, member: User, exchange: Exchange, reason: str = "", version: in
         raise errors.NotAllowed(_("Only the people in an exchange can cancel it."))
     exchange.state = State.CANCELLED
     exchange.recipients.update(state=ExchangeRecipient.State.CANCELLED)
-    return _save(exchange, member, ExchangeEvent.Kind.CANCELLED, reason)
+    _save(exchange, member, ExchangeEvent.Kind.CANCELLED, reason)
+    notices.exchange_cancelled(exchange, member, reason)
+    return exchange
 
 
 @transaction.atomic
@@ -149,6 +183,7 @@ def do_record_hours(*, member: User, exchange: Exchange, minutes: int, version: 
     exchange.confirm_deadline = now + timedelta(days=exchange.community.auto_confirm_days)
     exchange.recipients.update(minutes=minutes)
     _save(exchange, member, ExchangeEvent.Kind.RECORDED, minutes=minutes)
+    notices.exchange_recorded(exchange, member)
     _schedule_confirmation(exchange)
     return exchange
 
@@ -215,7 +250,9 @@ def do_confirm(*, member: User, exchange: Exchange, version: int | None = None) 
     except LedgerError as error:
         raise errors.NotAllowed(str(error)) from error
     _settle(exchange)
-    return _save(exchange, member, ExchangeEvent.Kind.CONFIRMED, minutes=exchange.recorded_minutes)
+    _save(exchange, member, ExchangeEvent.Kind.CONFIRMED, minutes=exchange.recorded_minutes)
+    notices.exchange_confirmed(exchange, member)
+    return exchange
 
 
 @transaction.atomic
@@ -232,7 +269,9 @@ def do_dispute(*, member: User, exchange: Exchange, reason: str, version: int | 
         row.dispute_reason = reason.strip()[:1000]
         row.save(update_fields=["state", "dispute_reason"])
     _settle(exchange)
-    return _save(exchange, member, ExchangeEvent.Kind.DISPUTED, reason)
+    _save(exchange, member, ExchangeEvent.Kind.DISPUTED, reason)
+    notices.exchange_disputed(exchange, member, reason)
+    return exchange
 
 
 @transaction.atomic
@@ -271,7 +310,9 @@ def do_resolve(
     else:
         raise errors.NotAllowed(_("Choose to confirm, change the hours or cancel."))
     _settle(exchange)
-    return _save(exchange, coordinator, ExchangeEvent.Kind.RESOLVED, f"{decision}: {reason.strip()}", minutes)
+    _save(exchange, coordinator, ExchangeEvent.Kind.RESOLVED, f"{decision}: {reason.strip()}", minutes)
+    notices.exchange_resolved(exchange, coordinator, decision, reason, minutes)
+    return exchange
 
 
 def do_auto_confirm(*, exchange_id: int) -> Exchange | None:
@@ -294,7 +335,9 @@ def do_auto_confirm(*, exchange_id: int) -> Exchange | None:
             # Nothing was paid; coordinators see why on the timeline and can resolve it.
             return _save(exchange, None, ExchangeEvent.Kind.AUTO_CONFIRM_FAILED, str(error))
         _settle(exchange)
-        return _save(exchange, None, ExchangeEvent.Kind.AUTO_CONFIRMED, minutes=exchange.recorded_minutes)
+        _save(exchange, None, ExchangeEvent.Kind.AUTO_CONFIRMED, minutes=exchange.recorded_minutes)
+        notices.exchange_auto_confirmed(exchange, [row.recipient_id for row in rows])
+        return exchange
 
 
 @transaction.atomic
@@ -314,7 +357,7 @@ def do_broker_exchange(
     The record says who recorded it; the transfer names the coordinator as its cause.
     """
     check_minutes(minutes)
-    exchange = do_propose(
+    exchange = _create(
         proposer=provider,
         provider=provider,
         recipients=[recipient],
@@ -337,15 +380,18 @@ def do_broker_exchange(
     except LedgerError as error:
         raise errors.NotAllowed(str(error)) from error
     _settle(exchange)
-    return _save(exchange, coordinator, ExchangeEvent.Kind.CONFIRMED, minutes=minutes)
+    _save(exchange, coordinator, ExchangeEvent.Kind.CONFIRMED, minutes=minutes)
+    notices.exchange_brokered(exchange, coordinator)
+    return exchange
 
 
 def send_reminder(*, exchange_id: int) -> bool:
-    """Note the reminder before auto-confirmation (e-mail arrives with the notifications issue)."""
+    """Remind whoever has not confirmed that the hours will soon be confirmed automatically."""
     with transaction.atomic():
         exchange = Exchange.objects.select_for_update().filter(pk=exchange_id).first()
         if exchange is None or exchange.state != State.COMPLETED or exchange.reminder_sent_at is not None:
             return False
         exchange.reminder_sent_at = timezone.now()
         _save(exchange, None, ExchangeEvent.Kind.REMINDED, _("Hours will be confirmed automatically soon."))
+        notices.auto_confirm_soon(exchange)
         return True

@@ -1,8 +1,11 @@
 """Values every page needs: the site's name and, for members, their navigation state."""
 
+import functools
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 
@@ -11,14 +14,34 @@ def site(request: HttpRequest) -> dict[str, Any]:
 
 
 def unread(request: HttpRequest) -> dict[str, Any]:
-    """Unread messages and notifications for the header; nothing for visitors."""
+    """Unread messages and notifications for the header; nothing for visitors.
+
+    Both numbers come from one query, run only when a template shows one of them (so htmx
+    fragments without the header cost nothing).
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from conversations.queries import unread_conversation_count
-    from notifications.queries import unread_notification_count
-
+    counts = functools.cache(lambda: header_counts(user))
     return {
-        "UNREAD_MESSAGES": unread_conversation_count(user),
-        "UNREAD_NOTIFICATIONS": unread_notification_count(user),
+        "UNREAD_MESSAGES": lambda: counts()["messages"],
+        "UNREAD_NOTIFICATIONS": lambda: counts()["notifications"],
     }
+
+
+def header_counts(member: Any) -> dict[str, int]:
+    from accounts.models import User
+    from conversations.models import UNREAD, Participant
+    from notifications.models import Notification
+
+    def counted(rows: QuerySet[Any]) -> Coalesce:
+        """COUNT(*) of rows grouped by their one member column, as a subquery (NULL, so 0, when none)."""
+        return Coalesce(Subquery(rows.order_by().annotate(n=Count("*")).values("n")[:1]), 0)
+
+    unread_notes = Notification.objects.filter(recipient=member, read_at__isnull=True).values("recipient")
+    unread_threads = Participant.objects.filter(UNREAD, member=member).values("member")
+    row = User.objects.filter(pk=member.pk).values(
+        unread_messages=counted(unread_threads), unread_notifications=counted(unread_notes)
+    )
+    found = row.first() or {"unread_messages": 0, "unread_notifications": 0}
+    return {"messages": int(found["unread_messages"]), "notifications": int(found["unread_notifications"])}

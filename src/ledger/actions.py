@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communities.models import Community, Membership
 from hexitime.templatetags.hexitime import duration
-from ledger import errors
+from ledger import errors, notices
 from ledger.accounts import account_of, fund_of
 from ledger.models import Account, LimitPolicy, Transfer
 from ledger.posting import post_transfer, reverse_transfer
@@ -63,6 +63,8 @@ def do_donate(*, donor: User, recipient: User | Community, minutes: int, note: s
         )
     except errors.LimitExceeded as error:
         raise errors.LimitExceeded(_over_limit(debit, minutes, own=True)) from error
+    if not repeated:
+        notices.donation_received(transfer, donor, recipient)
     return Posted(transfer, repeated)
 
 
@@ -94,6 +96,8 @@ def do_grant(
         )
     except errors.LimitExceeded as error:
         raise errors.LimitExceeded(_over_limit(fund, minutes, own=False)) from error
+    if not repeated:
+        notices.grant_received(transfer, coordinator, community, member)
     return Posted(transfer, repeated)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communities.models import Community
-from listings import errors
+from listings import errors, notices
 from listings.models import DEFAULT_LIFETIME, Campaign, Listing
 from listings.search_index import skill_ids_text
 from skills.models import Skill
@@ -117,10 +117,13 @@ def do_hide_listing(*, coordinator: User, listing: Listing, reason: str) -> List
     if not reason.strip():
         raise errors.InvalidState(_("Give a reason: the author will see it."))
     locked = _locked(listing)
+    already_told = locked.hidden_at is not None and locked.hidden_reason == reason.strip()
     locked.hidden_at = timezone.now()
     locked.hidden_by = coordinator
     locked.hidden_reason = reason.strip()
     locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
+    if not already_told:  # a second click on "hide" with the same reason tells the author nothing new
+        notices.listing_hidden(locked, coordinator)
     return locked
 
 

@@ -102,3 +102,16 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} to {self.recipient_id} ({self.state})"
+
+
+class ScheduledRun(models.Model):
+    """When each scheduled job was last enqueued, so `manage.py run_schedule` knows what is due."""
+
+    job = models.CharField(max_length=64, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job"]
+
+    def __str__(self) -> str:
+        return f"{self.job} (last run {self.last_run_at})"

@@ -1,8 +1,48 @@
-"""Reads the notification pages and the header need."""
+"""Reads the notification pages and the header need, and the one place that decides whose notification is whose."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from notifications.models import Notification
+from notifications.kinds import RULES
+from notifications.models import Notification, NotificationPreference
+
+PAGE_SIZE = 25
 
 
 def unread_notification_count(member: User) -> int:
     return Notification.objects.filter(recipient=member, read_at__isnull=True).count()
+
+
+def inbox(member: User) -> QuerySet[Notification]:
+    """A member's notifications, newest first (one query per page: nothing is looked up per row)."""
+    return Notification.objects.filter(recipient=member).order_by("-created_at", "-pk")
+
+
+def access_notification(member: User, notification_id: int) -> Notification:
+    """The member's own notification; 404 for anyone else's, as if it did not exist."""
+    notification = Notification.objects.filter(pk=notification_id, recipient=member).first()
+    if notification is None:
+        raise Http404(_("This notification is not available to you."))
+    return notification
+
+
+def destination(notification: Notification) -> str:
+    """Where a notification leads: its path in Hexitime, or the notifications page if it is not a local path."""
+    url = notification.url
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return reverse("notifications:index")
+
+
+def preferences_of(member: User) -> dict[str, str]:
+    """Every kind with the member's delivery for it: their choice, else the kind's default."""
+    chosen = dict(NotificationPreference.objects.filter(member=member).values_list("kind", "delivery"))
+    result = {}
+    for kind, rules in RULES.items():
+        delivery = chosen.get(kind)
+        result[str(kind)] = delivery if delivery in rules.allowed() else str(rules.default)
+    return result

@@ -156,6 +156,90 @@ def list_exchanges_after_asking(page: Page) -> None:
     page.goto("/exchanges/")
 
 
+def show_bob_some_notifications(page: Page) -> None:
+    """Two notifications for bob, one of them read, then the page again."""
+    from django.utils import timezone
+
+    from notifications.actions import Note, notify
+
+    bob = User.objects.get(email="bob@example.org")
+    for n in (1, 2):
+        note = Note(kind="credits_received", title=f"You received {n} hour", url="/credits/", event_key=f"a11y:{n}")
+        notify(bob, note)
+    bob.notifications.filter(event_key="a11y:1").update(read_at=timezone.now())
+    page.reload()
+
+
+def open_bobs_unsubscribe_link(page: Page) -> None:
+    """The link in bob's e-mails, opened with nobody logged in."""
+    from django.urls import reverse
+
+    from notifications.tokens import make_token
+
+    bob = User.objects.get(email="bob@example.org")
+    page.goto(reverse("notifications:unsubscribe", kwargs={"token": make_token(bob, "message")}))
+
+
+def unsubscribe_bob(page: Page) -> None:
+    open_bobs_unsubscribe_link(page)
+    page.get_by_role("button", name="Stop these e-mails").click()
+
+
+def show_alice_a_stalled_proposal(page: Page) -> None:
+    """A proposal bob has left unanswered for five days, then the coordinators' page again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from exchanges.actions import do_propose
+    from exchanges.models import Exchange
+
+    alice, bob = User.objects.get(email="alice@example.org"), User.objects.get(email="bob@example.org")
+    community = Community.objects.get(slug="riverside")
+    exchange = do_propose(
+        proposer=alice, provider=alice, recipients=[bob], community=community, title="SPC", minutes=60, window="Soon"
+    )
+    five_days_ago = timezone.now() - timedelta(days=5)
+    Exchange.objects.filter(pk=exchange.pk).update(created_at=five_days_ago, updated_at=five_days_ago)
+    page.reload()
+
+
+def show_bob_a_message(page: Page) -> None:
+    """Alice writes to bob (with a long web address, for reflow), then the page again."""
+    from conversations.actions import do_send_direct
+
+    alice, bob = User.objects.get(email="alice@example.org"), User.objects.get(email="bob@example.org")
+    long_address = "https://example.org/improvement/" + "run-charts-and-statistical-process-control/" * 3
+    do_send_direct(sender=alice, recipient=bob, body=f"Could you look at our falls run chart?\n{long_address}")
+    page.reload()
+
+
+def open_bobs_thread_with_alice(page: Page) -> None:
+    show_bob_a_message(page)
+    page.get_by_role("link", name="Alice Adams").click()
+
+
+def send_bob_an_empty_reply(page: Page) -> None:
+    open_bobs_thread_with_alice(page)
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Write a message before sending it.")
+
+
+def open_a_report_form(page: Page) -> None:
+    open_bobs_thread_with_alice(page)
+    page.get_by_role("link", name="Report this message from Alice Adams").click()
+
+
+def show_alice_a_reported_message(page: Page) -> None:
+    """Bob writes something alice reports; she coordinates riverside, and the author is not her."""
+    from conversations.actions import do_report_message, do_send_direct
+
+    alice, bob = User.objects.get(email="alice@example.org"), User.objects.get(email="bob@example.org")
+    message = do_send_direct(sender=bob, recipient=alice, body="Something unkind about the ward.")
+    do_report_message(reporter=alice, message=message, reason="This is not how we speak to each other.")
+    page.reload()
+
+
 @dataclass(frozen=True)
 class Scene:
     """A page to scan: where to go, as whom, what to do there first, and the heading it must show."""
@@ -256,7 +340,56 @@ SCENES = [
     ),
     Scene("broker", "/communities/riverside/broker/", "Record an exchange for a member", persona="alice"),
     Scene("disputes", "/communities/riverside/disputes/", "Disputed exchanges", persona="alice"),
+    Scene(
+        "stalled",
+        "/communities/riverside/stalled/",
+        "Stalled exchanges and unanswered proposals",
+        persona="alice",
+        act=show_alice_a_stalled_proposal,
+        viewports=BOTH,
+    ),
     Scene("campaign-new", "/communities/riverside/campaigns/new/", "Start a campaign", persona="alice"),
+    Scene(
+        "notifications",
+        "/notifications/",
+        "Notifications",
+        persona="bob",
+        act=show_bob_some_notifications,
+        viewports=BOTH,
+    ),
+    Scene("notifications-settings", "/notifications/settings/", "Notification settings", persona="bob", viewports=BOTH),
+    Scene("notifications-unsubscribe", "/", "Stop e-mails about “New message”?", act=open_bobs_unsubscribe_link),
+    Scene("notifications-unsubscribed", "/", "You will not get these e-mails any more", act=unsubscribe_bob),
+    Scene(
+        "notifications-unsubscribe-invalid", "/notifications/unsubscribe/forged/", "This unsubscribe link does not work"
+    ),
+    Scene("messages-empty", "/messages/", "Messages", persona="charlie"),
+    Scene("messages", "/messages/", "Messages", persona="bob", act=show_bob_a_message, viewports=BOTH),
+    Scene(
+        "messages-thread",
+        "/messages/",
+        "Conversation with Alice Adams",
+        persona="bob",
+        act=open_bobs_thread_with_alice,
+        viewports=BOTH,
+    ),
+    Scene(
+        "messages-thread-errors",
+        "/messages/",
+        "Conversation with Alice Adams",
+        persona="bob",
+        act=send_bob_an_empty_reply,
+    ),
+    Scene("messages-start", "/messages/new/?listing={listing}", "Send a message to Alice Adams", persona="bob"),
+    Scene("messages-block", "/messages/members/{bob}/block/", "Block Bob Brown", persona="alice"),
+    Scene("messages-report", "/messages/", "Report a message", persona="bob", act=open_a_report_form),
+    Scene(
+        "messages-reports",
+        "/messages/reports/",
+        "Reported messages",
+        persona="alice",
+        act=show_alice_a_reported_message,
+    ),
 ]
 CASES = [
     pytest.param(scene, viewport, id=f"{scene.id}-{'phone' if viewport == PHONE else 'desktop'}")

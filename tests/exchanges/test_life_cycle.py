@@ -275,7 +275,11 @@ def test_silence_auto_confirms_after_the_deadline_with_a_reminder(
     with django_capture_on_commit_callbacks(execute=True):
         act(alice_client, exchange, "record", hours="1")
     tasks = set(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert tasks == {"exchanges.tasks.auto_confirm_exchange", "exchanges.tasks.remind_before_auto_confirm"}
+    assert tasks == {
+        "exchanges.tasks.auto_confirm_exchange",
+        "exchanges.tasks.remind_before_auto_confirm",
+        "notifications.tasks.send_email",  # bob is told the hours wait for him
+    }
     exchange.refresh_from_db()
     assert exchange.confirm_deadline is not None
     assert abs((exchange.confirm_deadline - timezone.now()) - timedelta(days=14)) < timedelta(minutes=1)
@@ -333,11 +337,11 @@ def test_exchanges_page_groups_by_next_step(
     assert "Waiting for your answer" in content
     assert "Your proposals, waiting for an answer" in alice_client.get(reverse("exchanges:index")).content.decode()
     act(bob_client, exchange, "accept")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         alice_client.get(reverse("exchanges:index"))
     for _ in range(6):
         propose_from(alice_client, request_listing.pk)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         alice_client.get(reverse("exchanges:index"))
     assert ExchangeEvent.objects.filter(kind="accepted").count() == 1
     assert ExchangeRecipient.objects.count() == 7

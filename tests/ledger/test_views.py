@@ -146,13 +146,13 @@ def test_statement_query_count_does_not_grow_with_transfers(
 ) -> None:
     move(alice, bob, 60)
     bob_client.get(BALANCE)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         bob_client.get(BALANCE)
     for n in range(20):
         other = UserFactory()
         MembershipFactory(member=other, community=community)
         move(other, bob, 15) if n % 2 else move(bob, OrganisationFactory(), 15, kind="donation")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = bob_client.get(BALANCE)
     assert len(response.context["lines"]) == 21
 
@@ -381,7 +381,7 @@ def test_fund_page_query_count_does_not_grow_with_transfers(
     MembershipFactory(member=donor, community=community)
     move(donor, community, 60, kind="donation")
     alice_client.get(fund_url("fund", community))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         alice_client.get(fund_url("fund", community))
     for n in range(15):
         member = UserFactory()
@@ -389,7 +389,7 @@ def test_fund_page_query_count_does_not_grow_with_transfers(
         transfer = move(member, community, 60, kind="donation")
         if n % 3 == 0:
             reverse_transfer(transfer=transfer, caused_by=alice, reason="Mistake", idempotency_key=f"r{n}")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = alice_client.get(fund_url("fund", community))
     assert len(response.context["lines"]) == 21
 

@@ -1,0 +1,93 @@
+"""Who may read, write, block or moderate what. Views reach conversations only through here.
+
+A conversation is open to its participants and to nobody else: everyone else gets the same 404
+as for a conversation that does not exist, so nobody can probe which conversations exist.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.access import can_see_member
+from accounts.models import User
+from communities.models import Membership
+from conversations.models import Conversation, Message, MessageReport, Participant
+from exchanges.access import is_party
+from exchanges.models import Exchange
+
+
+def access_conversation(member: User, conversation_id: int) -> Conversation:
+    conversation = (
+        Conversation.objects.select_related("exchange").filter(pk=conversation_id, participants__member=member).first()
+    )
+    if conversation is None:
+        raise Http404(_("This conversation is not available to you."))
+    return conversation
+
+
+def access_message(member: User, conversation_id: int, message_id: int) -> Message:
+    """A message in a conversation the member takes part in."""
+    conversation = access_conversation(member, conversation_id)
+    message = (
+        Message.objects.select_related("author__profile", "conversation")
+        .filter(pk=message_id, conversation=conversation)
+        .first()
+    )
+    if message is None:
+        raise Http404(_("This message is not available to you."))
+    return message
+
+
+def access_exchange(member: User, exchange_id: int) -> Exchange:
+    """An exchange the member takes part in (provider or recipient), for its thread."""
+    exchange = Exchange.objects.select_related("provider__profile").filter(pk=exchange_id).first()
+    if exchange is None or not is_party(member, exchange):
+        raise Http404(_("This exchange is not available to you."))
+    return exchange
+
+
+def shares_conversation(a: User, b_id: int) -> bool:
+    return Participant.objects.filter(
+        member=a, conversation__in=Participant.objects.filter(member_id=b_id).values("conversation_id")
+    ).exists()
+
+
+def access_member(viewer: User, member_id: int) -> User:
+    """Someone the viewer may block or unblock: a member they can see or have talked with."""
+    member = User.objects.select_related("profile").filter(pk=member_id).first()
+    if member is None or not (can_see_member(viewer, member_id) or shares_conversation(viewer, member_id)):
+        raise Http404(_("This member is not available to you."))
+    return member
+
+
+def coordinated_community_ids(member: User) -> QuerySet[Membership, int]:
+    return Membership.objects.filter(
+        member=member, status=Membership.Status.ACTIVE, role=Membership.Role.COORDINATOR
+    ).values_list("community_id", flat=True)
+
+
+def reports_for(coordinator: User) -> QuerySet[MessageReport]:
+    """Reports the coordinator may deal with: the reporter and the author are both active members
+    of a community the coordinator coordinates. Nobody deals with reports on their own messages."""
+    both_in_a_coordinated_community = Membership.objects.filter(
+        member_id=OuterRef("reporter_id"),
+        status=Membership.Status.ACTIVE,
+        community_id__in=coordinated_community_ids(coordinator),
+        community__memberships__member_id=OuterRef("message__author_id"),
+        community__memberships__status=Membership.Status.ACTIVE,
+    )
+    return MessageReport.objects.filter(Exists(both_in_a_coordinated_community)).filter(~Q(message__author=coordinator))
+
+
+def access_reports(member: User) -> QuerySet[MessageReport]:
+    """The reports page is for coordinators; everyone else gets a 404."""
+    if not coordinated_community_ids(member).exists():
+        raise Http404(_("This page is for coordinators."))
+    return reports_for(member)
+
+
+def access_report(member: User, report_id: int) -> MessageReport:
+    report = access_reports(member).select_related("message").filter(pk=report_id).first()
+    if report is None:
+        raise Http404(_("This report is not available to you."))
+    return report

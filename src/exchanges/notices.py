@@ -1,0 +1,201 @@
+"""What the people of an exchange are told at each step. Actions call these inside their transaction.
+
+Every step of an exchange bumps its version, so the event key "exchange:<id>:<kind>:<version>"
+names one step: a later step of the same kind (a second dispute after a resolve) notifies again,
+while a retried call for the same step finds its key taken and tells nobody twice.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from communities.models import Membership
+from exchanges.access import involved_community_ids
+from exchanges.models import Exchange, ExchangeRecipient
+from hexitime.templatetags.hexitime import duration
+from notifications.actions import Note, notify
+from notifications.kinds import Kind
+
+
+def parties(exchange: Exchange) -> list[User]:
+    """The provider and every recipient, with their profiles (for names)."""
+    recipient_ids = ExchangeRecipient.objects.filter(exchange=exchange).values("recipient_id")
+    people = User.objects.select_related("profile").filter(Q(pk=exchange.provider_id) | Q(pk__in=recipient_ids))
+    return list(people.order_by("pk"))
+
+
+def _others(exchange: Exchange, actor: User) -> list[User]:
+    return [person for person in parties(exchange) if person.pk != actor.pk]
+
+
+def _other_side(exchange: Exchange, actor: User) -> list[User]:
+    """Who the actor's step concerns: in a group exchange a recipient's step concerns only the provider."""
+    if exchange.is_group and actor.pk != exchange.provider_id:
+        return [person for person in parties(exchange) if person.pk == exchange.provider_id]
+    return _others(exchange, actor)
+
+
+def _confirmers(exchange: Exchange) -> list[User]:
+    """Who may still confirm or dispute the recorded hours (as exchanges.actions._confirmer_rows decides)."""
+    people = parties(exchange)
+    if exchange.is_group:
+        pending = exchange.recipients.filter(state=ExchangeRecipient.State.PENDING)
+        waiting = set(pending.values_list("recipient_id", flat=True))
+        return [person for person in people if person.pk in waiting]
+    return [person for person in people if person.pk != exchange.recorded_by_id]
+
+
+def _resolvers(exchange: Exchange, people: list[User]) -> list[User]:
+    """The coordinators exchanges.access.can_resolve admits: of a community involved, and not a party."""
+    coordinators = User.objects.select_related("profile").filter(
+        memberships__community_id__in=involved_community_ids(exchange),
+        memberships__role=Membership.Role.COORDINATOR,
+        memberships__status=Membership.Status.ACTIVE,
+    )
+    return list(coordinators.exclude(pk__in=[person.pk for person in people]).distinct().order_by("pk"))
+
+
+def _names(people: list[User]) -> str:
+    """'Bob Brown', 'Bob Brown and Carol Clark', or 'Bob Brown and 3 others'."""
+    names = [person.display_name for person in people]
+    if len(names) <= 1:
+        return "".join(names)
+    if len(names) == 2:
+        return _("%(first)s and %(second)s") % {"first": names[0], "second": names[1]}
+    count = len(names) - 1
+    return ngettext("%(name)s and %(count)d other", "%(name)s and %(count)d others", count) % {
+        "name": names[0],
+        "count": count,
+    }
+
+
+def _counterparts(exchange: Exchange, member: User, people: list[User]) -> str:
+    """The names of the other side, as this member sees the exchange."""
+    if member.pk == exchange.provider_id:
+        return _names([person for person in people if person.pk != member.pk])
+    return _names([person for person in people if person.pk == exchange.provider_id])
+
+
+def _deadline(exchange: Exchange) -> str:
+    assert exchange.confirm_deadline is not None
+    return formats.date_format(timezone.localtime(exchange.confirm_deadline), "j F Y")
+
+
+def _tell(
+    exchange: Exchange, kind: str, people: list[User], title: str | Callable[[User], str], body: str = ""
+) -> None:
+    """Notify each person of this step; the title may be made per person (to name their other side)."""
+    key = f"exchange:{exchange.pk}:{kind}:{exchange.version}"
+    url = exchange.get_absolute_url()
+    for person in people:
+        text = title if isinstance(title, str) else title(person)
+        notify(person, Note(kind=kind, title=text, url=url, event_key=key, body=body))
+
+
+def _values(exchange: Exchange, actor: User | None = None, minutes: int | None = None) -> dict[str, str]:
+    return {
+        "name": actor.display_name if actor else "",
+        "title": exchange.title,
+        "time": duration(minutes if minutes is not None else exchange.recorded_minutes),
+    }
+
+
+def exchange_proposed(exchange: Exchange, proposer: User) -> None:
+    title = _("%(name)s proposed an exchange: “%(title)s”") % _values(exchange, proposer)
+    details = _("%(time)s, %(window)s.") % {"time": duration(exchange.proposed_minutes), "window": exchange.window}
+    body = f"{details}\n\n{exchange.message}".strip()
+    _tell(exchange, Kind.EXCHANGE_PROPOSED, _others(exchange, proposer), title, body)
+
+
+def exchange_accepted(exchange: Exchange, actor: User) -> None:
+    title = _("%(name)s accepted “%(title)s”") % _values(exchange, actor)
+    _tell(exchange, Kind.EXCHANGE_ACCEPTED, _others(exchange, actor), title)
+
+
+def exchange_declined(exchange: Exchange, actor: User, reason: str) -> None:
+    title = _("%(name)s declined “%(title)s”") % _values(exchange, actor)
+    _tell(exchange, Kind.EXCHANGE_DECLINED, _others(exchange, actor), title, reason.strip())
+
+
+def exchange_cancelled(exchange: Exchange, actor: User, reason: str) -> None:
+    title = _("%(name)s cancelled “%(title)s”") % _values(exchange, actor)
+    _tell(exchange, Kind.EXCHANGE_CANCELLED, _others(exchange, actor), title, reason.strip())
+
+
+def exchange_recorded(exchange: Exchange, actor: User) -> None:
+    title = _("%(name)s recorded %(time)s for “%(title)s”") % _values(exchange, actor)
+    body = _(
+        "Please confirm the hours, or dispute them if they are wrong. "
+        "If you do neither, they will be confirmed automatically on %(date)s."
+    ) % {"date": _deadline(exchange)}
+    _tell(exchange, Kind.EXCHANGE_RECORDED, _confirmers(exchange), title, body)
+
+
+def exchange_confirmed(exchange: Exchange, actor: User) -> None:
+    title = _("%(name)s confirmed %(time)s for “%(title)s”") % _values(exchange, actor)
+    _tell(exchange, Kind.EXCHANGE_CONFIRMED, _other_side(exchange, actor), title)
+
+
+def exchange_disputed(exchange: Exchange, actor: User, reason: str) -> None:
+    """The other side hears of it, and so do the coordinators who can resolve it."""
+    values = _values(exchange, actor)
+    title = _("%(name)s disputed the hours of “%(title)s”") % values
+    _tell(exchange, Kind.EXCHANGE_DISPUTED, _other_side(exchange, actor), title, reason.strip())
+    to_resolve = _("A dispute to resolve: %(name)s disputed the hours of “%(title)s”") % values
+    resolvers = _resolvers(exchange, parties(exchange))
+    _tell(exchange, Kind.EXCHANGE_DISPUTED, resolvers, to_resolve, reason.strip())
+
+
+def exchange_resolved(exchange: Exchange, coordinator: User, decision: str, reason: str, minutes: int | None) -> None:
+    values = _values(exchange, coordinator, minutes)
+    title = _("%(name)s resolved the dispute over “%(title)s”") % values
+    outcome = {
+        "confirm": _("The recorded hours (%(time)s) are confirmed."),
+        "change": _("The hours are changed to %(time)s and confirmed."),
+        "cancel": _("The disputed hours are cancelled: no credits moved."),
+    }[decision] % values
+    body = outcome + "\n\n" + _("Reason: %(reason)s") % {"reason": reason.strip()}
+    _tell(exchange, Kind.EXCHANGE_RESOLVED, parties(exchange), title, body)
+
+
+def exchange_auto_confirmed(exchange: Exchange, recipient_ids: list[int]) -> None:
+    """The provider and the recipients whose silence confirmed the hours (nobody acted, so each hears)."""
+    people = parties(exchange)
+    told = [person for person in people if person.pk == exchange.provider_id or person.pk in recipient_ids]
+
+    def title(person: User) -> str:
+        values = {**_values(exchange), "names": _counterparts(exchange, person, people)}
+        return _("Confirmed automatically: %(time)s for “%(title)s” with %(names)s") % values
+
+    body = _("Nobody confirmed or disputed the hours by the deadline, so they were confirmed and have moved.")
+    _tell(exchange, Kind.EXCHANGE_CONFIRMED, told, title, body)
+
+
+def auto_confirm_soon(exchange: Exchange) -> None:
+    """Remind whoever has not confirmed that their silence will confirm the hours."""
+    people = parties(exchange)
+
+    def title(person: User) -> str:
+        values = {**_values(exchange), "names": _counterparts(exchange, person, people)}
+        return _("Please confirm %(time)s for “%(title)s” with %(names)s") % values
+
+    body = _("Hours will be confirmed automatically on %(date)s unless you confirm or dispute them.") % {
+        "date": _deadline(exchange)
+    }
+    _tell(exchange, Kind.AUTO_CONFIRM_SOON, _confirmers(exchange), title, body)
+
+
+def exchange_brokered(exchange: Exchange, coordinator: User) -> None:
+    """The provider and the recipient hear that a coordinator recorded and confirmed it for them."""
+    people = parties(exchange)
+
+    def title(person: User) -> str:
+        values = {**_values(exchange, coordinator), "names": _counterparts(exchange, person, people)}
+        return _("%(name)s recorded %(time)s for “%(title)s” with %(names)s") % values
+
+    body = _("A coordinator recorded this exchange for you. The hours are confirmed and have moved.")
+    _tell(exchange, Kind.EXCHANGE_CONFIRMED, [p for p in people if p.pk != coordinator.pk], title, body)

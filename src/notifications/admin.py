@@ -1,0 +1,48 @@
+"""Staff look at notifications, members' choices and the e-mail outbox here; they change none of them.
+
+Members change their own settings; the outbox changes only through sending (and, for stuck
+e-mails, `manage.py requeue_stuck_emails`, see notifications.email).
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from notifications.models import Notification, NotificationPreference, OutboundEmail
+
+
+class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin[Notification]):
+    list_display = ["title", "recipient", "kind", "delivery", "created_at", "read_at"]
+    list_filter = ["kind", "delivery"]
+    search_fields = ["recipient__email", "event_key", "title"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(ReadOnlyAdmin[NotificationPreference]):
+    list_display = ["member", "kind", "delivery", "updated_at"]
+    list_filter = ["kind", "delivery"]
+    search_fields = ["member__email"]
+    list_select_related = ["member"]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin[OutboundEmail]):
+    list_display = ["key", "to_address", "subject", "state", "attempts", "created_at", "sent_at", "last_error"]
+    list_filter = ["state"]
+    search_fields = ["key", "to_address", "recipient__email"]
+    date_hierarchy = "created_at"
