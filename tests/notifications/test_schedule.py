@@ -119,6 +119,8 @@ def test_loop_enqueues_then_sleeps_the_interval(monkeypatch: pytest.MonkeyPatch)
         raise KeyboardInterrupt  # stop after the first round, as Ctrl-C would
 
     monkeypatch.setattr(run_schedule.time, "sleep", sleep)
+    # Recycling connections would close the test's own (in a transaction) on PostgreSQL.
+    monkeypatch.setattr(run_schedule, "close_old_connections", lambda: None)
     out = StringIO()
     call_command("run_schedule", "--loop", "--interval", "60", stdout=out)
     assert slept == [60]
