@@ -28,7 +28,7 @@ from listings.search_syntax import MAX_QUERY_LENGTH, parse
 from skills.models import Skill
 
 PAGE_SIZE = 20
-MAX_COUNTED = 200  # beyond this, pages say "more than 200" rather than count every match
+MAX_COUNTED = 100  # beyond this, pages say "more than 200" rather than count every match
 START, STOP = "\x02", "\x03"  # highlight markers, replaced by <mark> after escaping
 
 
@@ -97,7 +97,7 @@ def filtered(member: User, filters: SearchFilters, scopes: set[int] | None = Non
         listings = listings.filter(kind=filters.kind)
     if filters.mode:
         listings = listings.filter(mode__in=[filters.mode, Listing.Mode.EITHER])
-    if filters.community is not None:
+    if filters.community is not None and scopes is None:  # given scopes are already within it
         listings = listings.filter(scope_id__in=visibility.subtree_ids(filters.community))
     if filters.campaign is not None:
         listings = listings.filter(campaign=filters.campaign)
@@ -195,7 +195,7 @@ def _postgres_search(member: User, filters: SearchFilters, page_size: int) -> Se
     enough = max(MAX_COUNTED + 1, end)
     text = filters.q.strip()[:MAX_QUERY_LENGTH]
     tags = tag_query(filters, scopes)
-    has_words, sampled = _words_and_sample(listings, text, tags)
+    has_words, sampled = _words_and_sample(listings, text, tags) if text or _narrowed(filters) else (False, 0)
     words = SearchQuery(text, search_type="websearch", config="english") if has_words else None
     if words is None and not _narrowed(filters):  # browsing: the newest visible listings
         ids = _newest_ids(listings, enough)
@@ -203,8 +203,9 @@ def _postgres_search(member: User, filters: SearchFilters, page_size: int) -> Se
         page = _in_order(_cards(), ids[start:end])
         return SearchPage(_plain_hits(page), total, capped, filters.page, page_size, text_ignored=bool(text))
 
-    walk = sampled * WALK_BUDGET >= enough * SAMPLE  # enough matches among the newest: walk, else the index
-    matching = listings.filter(TagMatch(F("search_vector"), words, tags, walk=walk))
+    budget = NARROW_WALK_BUDGET if _narrowed(filters) else WALK_BUDGET
+    walk = sampled * budget >= enough * SAMPLE  # enough matches among the newest: walk, else the index
+    matching = listings.filter(FullTextMatch(F("search_vector"), words, tags, walk=walk))
     if words is None or filters.sort == "newest":
         ids = _newest_ids(matching, enough)
     else:
@@ -235,27 +236,32 @@ def _scopes(member: User, filters: SearchFilters) -> set[int]:
 
 
 def _narrowed(filters: SearchFilters) -> bool:
-    return bool(filters.kind or filters.mode or filters.skills or filters.community is not None)
+    """Whether the filters alone (no words) are worth a full-text lookup of their tags."""
+    return bool(filters.skills) or filters.community is not None
 
 
 def tag_query(filters: SearchFilters, scopes: set[int]) -> str:
     """The filters as a tsquery of filter tags (listings.search_index), e.g.
-    ``('#scope1' | '#scope13') & '#kindoffer' & ('#skill4' | '#skill9')``.
+    ``('#scope1' | '#scope12' | '#scope97') & '#kindoffer' & ('#skill4' | '#skill9')``.
 
-    Only ids and the models' own choice values go in, so nothing typed reaches this text.
+    With the words, the full-text index then returns only the listings the member's search can
+    show: a search used to fetch every match in the country and then drop those out of scope or
+    of the other kind, and a skill filter took thousands of lookups in the skills table. Only ids
+    and the models' own choice values go in, so nothing typed gets here.
     """
-    groups = [[f"{TAG_PREFIXES['scope']}{pk}" for pk in sorted(scopes)] or [f"{TAG_PREFIXES['scope']}none"]]
+    places = [f"{TAG_PREFIXES['scope']}{pk}" for pk in sorted(scopes)] or [f"{TAG_PREFIXES['scope']}none"]
+    groups = [places]
     if filters.kind in Listing.Kind.values:
         groups.append([f"{TAG_PREFIXES['kind']}{filters.kind}"])
     if filters.mode in Listing.Mode.values:
-        groups.append([f"{TAG_PREFIXES['mode']}{mode}" for mode in {filters.mode, Listing.Mode.EITHER}])
+        groups.append([f"{TAG_PREFIXES['mode']}{mode}" for mode in sorted({filters.mode, Listing.Mode.EITHER})])
     if filters.skills:
         groups.append([f"{TAG_PREFIXES['skill']}{skill.pk}" for skill in filters.skills])
-    return " & ".join("(" + " | ".join(f"'{tag}'" for tag in sorted(group)) + ")" for group in groups)
+    return " & ".join("(" + " | ".join(f"'{tag}'" for tag in group) + ")" for group in groups)
 
 
-class TagMatch(Func):
-    """``search_vector @@ (words && tags)``: the words (if any) and the filter tags, in one lookup.
+class FullTextMatch(Func):
+    """``search_vector @@ (words && tags)``: the words, the filter tags, or both, in one lookup.
 
     ``walk=True`` uses ts_match_vq(), the same test but one the planner cannot answer from the
     full-text index, so it walks the live listings newest first (see WALK_BUDGET).
@@ -264,9 +270,10 @@ class TagMatch(Func):
     output_field = BooleanField()
 
     def __init__(self, vector: F, words: SearchQuery | None, tags: str, *, walk: bool) -> None:
-        tags_query = Func(Value(tags), template="%(expressions)s::tsquery")
-        expressions = [vector, tags_query] if words is None else [vector, words, tags_query]
-        super().__init__(*expressions)
+        queries: list[Any] = [] if words is None else [words]
+        if tags:
+            queries.append(Func(Value(tags), template="%(expressions)s::tsquery"))
+        super().__init__(vector, *queries)
         self.walk = walk
 
     def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
@@ -280,19 +287,24 @@ class TagMatch(Func):
 
 
 # Common words are found fastest by walking the live listings newest first until enough match;
-# rare ones (and rare filters: a skill, a small community) through the full-text (GIN) index, which
-# lists every match wherever it is in the table. PostgreSQL chooses between the two from its
-# estimate of how many listings match: good for one word, but several times too low for words that
-# go together ("driver diagram", "waiting list"). So the query that checks there are words at all
-# also counts the member's matches among the newest SAMPLE live listings; when that predicts the
-# walk finds enough within WALK_BUDGET listings, the walk is the only way.
+# rare ones through the full-text (GIN) index, which lists every match in the member's scopes
+# wherever it is in the table. PostgreSQL chooses between the two from its estimate of how many
+# listings match: good for one word, but several times too low for words that go together ("driver
+# diagram", "waiting list"). So the query that checks there are words at all also counts the
+# member's matches among the newest SAMPLE live listings; when that predicts the walk finds enough
+# within the budget, the walk is the only way. A skill or community filter gets a smaller budget:
+# its tags make the index return only the few listings that have them, so the index wins sooner
+# (and a sample of a thousand says little about matches that rare). Measured with bench_search.
 SAMPLE = 1000
-WALK_BUDGET = 15_000
-_WORDS_AND_SAMPLE = """
-SELECT numnode(words.query),
-       (SELECT count(*) FROM ({sample}) AS sample WHERE ts_match_vq(sample.search_vector, words.query && %s::tsquery))
-FROM websearch_to_tsquery('english', %s) AS words(query)
-"""
+WALK_BUDGET = 30_000
+NARROW_WALK_BUDGET = 8_000
+_SAMPLE_MATCHES = "(SELECT count(*) FROM ({sample}) AS sample WHERE ts_match_vq(sample.search_vector, {query}))"
+_WORDS_AND_SAMPLE = {  # with search text, and without (a skill or community filter alone)
+    True: "SELECT numnode(words.query), "
+    f"{_SAMPLE_MATCHES.format(sample='{sample}', query='words.query && %s::tsquery')} "
+    "FROM websearch_to_tsquery('english', %s) AS words(query)",
+    False: f"SELECT 0, {_SAMPLE_MATCHES.format(sample='{sample}', query='%s::tsquery')}",
+}
 
 
 def _words_and_sample(listings: QuerySet[Listing], text: str, tags: str) -> tuple[bool, int]:
@@ -303,8 +315,10 @@ def _words_and_sample(listings: QuerySet[Listing], text: str, tags: str) -> tupl
         sample_sql, params = listings.filter(pk__in=newest).order_by().values("search_vector").query.sql_with_params()
     except EmptyResultSet:  # no scopes
         sample_sql, params = "SELECT NULL::tsvector AS search_vector WHERE false", ()
+    sql = _WORDS_AND_SAMPLE[bool(text)].format(sample=sample_sql)
+    arguments = [*params, tags, *([text] if text else [])]
     with connection.cursor() as cursor:
-        cursor.execute(_WORDS_AND_SAMPLE.format(sample=sample_sql), [*params, tags, text])
+        cursor.execute(sql, arguments)
         row = cursor.fetchone()
     if not row:
         return False, 0

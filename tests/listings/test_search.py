@@ -4,6 +4,7 @@ import pytest
 
 from accounts.models import User
 from communities.models import Community, Membership
+from listings.actions import ListingData, do_update_listing
 from listings.models import Listing
 from listings.search import SearchFilters, search_listings
 from skills.models import Skill
@@ -183,3 +184,49 @@ def test_a_member_of_no_community_finds_nothing_and_no_error(db: None) -> None:
     for filters in (SearchFilters(), SearchFilters(q="chart"), SearchFilters(q="chart", kind="offer")):
         page = search_listings(loner, filters)
         assert (page.hits, page.total) == ([], 0)
+
+
+def test_filters_combine_with_words(searcher: User, community: Community) -> None:
+    """Words and every filter together (on PostgreSQL: one full-text lookup with the filter tags)."""
+    spc = Skill.objects.get(name="Statistical process control")
+    region = community.parent
+    assert region is not None
+    make(community, "Chart offer here", skills=[spc], mode="remote")
+    make(community, "Chart request here", kind="request", skills=[spc], mode="in_person")
+    make(region, "Chart offer in the region", mode="either")
+    assert titles(searcher, "chart", kind="request") == ["Chart request here"]
+    assert sorted(titles(searcher, "chart", mode="remote")) == ["Chart offer here", "Chart offer in the region"]
+    assert sorted(titles(searcher, "chart", skills=[spc], kind="offer")) == ["Chart offer here"]
+    assert sorted(titles(searcher, "chart", community=community)) == ["Chart offer here", "Chart request here"]
+    assert titles(searcher, "chart", community=community, kind="offer", mode="remote", skills=[spc]) == [
+        "Chart offer here"
+    ]
+
+
+def test_changing_a_listings_skills_changes_what_the_skill_filter_finds(searcher: User, community: Community) -> None:
+    spc = Skill.objects.get(name="Statistical process control")
+    coaching = Skill.objects.get(name="Coaching")
+    listing = make(community, "Chart coaching", skills=[spc])
+    data = ListingData(
+        kind=listing.kind,
+        title=listing.title,
+        description=listing.description,
+        improvement=listing.improvement,
+        skills=[coaching],
+        scope=community,
+        mode=listing.mode,
+        place="",
+        estimated_minutes=60,
+        expires_at=listing.expires_at,
+        campaign=None,
+    )
+    do_update_listing(listing=listing, data=data)
+    assert titles(searcher, skills=[spc]) == []
+    assert titles(searcher, "chart", skills=[coaching]) == ["Chart coaching"]
+
+
+@pytest.mark.parametrize("query", ["#kindoffer", "#scope1", "kindoffer", "#skill1 OR #modeeither"])
+def test_filter_tags_cannot_be_typed(searcher: User, community: Community, query: str) -> None:
+    """The tags PostgreSQL keeps for filters are never matched by search text."""
+    make(community, "Chart offer", skills=[Skill.objects.order_by("pk").first()])
+    assert titles(searcher, query) == []
