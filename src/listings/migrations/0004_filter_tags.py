@@ -1,6 +1,7 @@
 """Filter tags in PostgreSQL's search vector (see listings.search_index): a listing's skill ids
 are copied onto the row, and the trigger adds scope, kind, mode and skill lexemes."""
 
+from importlib import import_module
 from typing import Any
 
 from django.db import migrations, models
@@ -22,8 +23,9 @@ def fill(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks: install() creates an index
     # PostgreSQL: the new trigger, and every vector rebuilt. SQLite rebuilt the table to add the
-    # column, which dropped the full-text triggers: put them back.
+    # column, which dropped the full-text triggers and the indexes 0003 made in SQL: put them back.
     search_index.install(apps, schema_editor)
+    import_module("listings.migrations.0003_search_and_matching_indexes").create(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
