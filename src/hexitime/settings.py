@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "hexitime.middleware.HtmxLoginRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "hexitime.urls"
