@@ -79,6 +79,21 @@ def reports_for(coordinator: User) -> QuerySet[MessageReport]:
     return MessageReport.objects.filter(Exists(both_in_a_coordinated_community)).filter(~Q(message__author=coordinator))
 
 
+def coordinators_for(report: MessageReport) -> list[User]:
+    """Who deals with a report: active coordinators of a community where the reporter and the
+    author are both active members, the author excepted (the same rule as reports_for)."""
+    shared = Membership.objects.filter(member_id=report.reporter_id, status=Membership.Status.ACTIVE).filter(
+        community__memberships__member_id=report.message.author_id,
+        community__memberships__status=Membership.Status.ACTIVE,
+    )
+    coordinators = Membership.objects.filter(
+        community_id__in=shared.values("community_id"),
+        role=Membership.Role.COORDINATOR,
+        status=Membership.Status.ACTIVE,
+    ).exclude(member_id=report.message.author_id)
+    return list(User.objects.filter(pk__in=coordinators.values("member_id"), is_active=True).order_by("pk"))
+
+
 def access_reports(member: User) -> QuerySet[MessageReport]:
     """The reports page is for coordinators; everyone else gets a 404."""
     if not coordinated_community_ids(member).exists():

@@ -9,13 +9,14 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import visible_member_ids
 from accounts.models import User
-from conversations import errors
+from conversations import access, errors
 from conversations.models import (
     MAX_MESSAGE_LENGTH,
     MAX_REASON_LENGTH,
@@ -27,7 +28,7 @@ from conversations.models import (
 )
 from exchanges.models import Exchange
 from listings.models import Listing
-from notifications.actions import Note, notify
+from notifications.actions import Note, notify, notify_all
 from notifications.kinds import Kind
 
 # The only thing a blocked member ever learns of the block.
@@ -219,11 +220,24 @@ def do_report_message(*, reporter: User, message: Message, reason: str) -> Messa
         )
     try:
         with transaction.atomic():
-            return MessageReport.objects.create(message=message, reporter=reporter, reason=reason)
+            report = MessageReport.objects.create(message=message, reporter=reporter, reason=reason)
     except IntegrityError:
         raise errors.AlreadyReported(
             _("You have already reported this message. The coordinators will look at it.")
         ) from None
+    _tell_coordinators(report)
+    return report
+
+
+def _tell_coordinators(report: MessageReport) -> None:
+    """The coordinators who deal with a report hear of it (who reported, never what was written)."""
+    note = Note(
+        kind=Kind.MESSAGE_REPORTED,
+        title=_("%(name)s reported a message for the coordinators to look at") % {"name": report.reporter.display_name},
+        url=reverse("conversations:reports"),
+        event_key=f"report:{report.pk}",
+    )
+    notify_all(access.coordinators_for(report), note)
 
 
 @transaction.atomic

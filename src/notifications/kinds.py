@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     CREDITS_RECEIVED = "credits_received", _("Credits received (donation or grant)")
     MEMBERSHIP_APPLICATION = "membership_application", _("Application to a community you coordinate")
     MEMBERSHIP_DECIDED = "membership_decided", _("Outcome of your application")
+    MESSAGE_REPORTED = "message_reported", _("A message reported to the coordinators of your community")
     LISTING_HIDDEN = "listing_hidden", _("Your offer or request hidden by a coordinator")
     LISTING_EXPIRING = "listing_expiring", _("Your offer or request about to expire")
     NUDGE = "nudge", _("Reminders about proposals and messages waiting on you")
@@ -66,6 +67,7 @@ RULES: dict[str, KindRules] = {
     Kind.CREDITS_RECEIVED: KindRules(default=Delivery.EMAIL),
     Kind.MEMBERSHIP_APPLICATION: KindRules(default=Delivery.EMAIL),
     Kind.MEMBERSHIP_DECIDED: KindRules(default=Delivery.EMAIL),
+    Kind.MESSAGE_REPORTED: KindRules(default=Delivery.EMAIL),
     Kind.LISTING_HIDDEN: KindRules(default=Delivery.EMAIL),
     Kind.LISTING_EXPIRING: KindRules(default=Delivery.EMAIL),
     Kind.NUDGE: KindRules(default=Delivery.EMAIL),

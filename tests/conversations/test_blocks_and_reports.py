@@ -1,15 +1,19 @@
 """Blocking and unblocking a member; reporting a message and dealing with the report."""
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from communities.models import Community, Membership
 from conversations.models import Block, Message, MessageReport
+from notifications.kinds import Kind
+from notifications.models import Notification
 from tests.conftest import client_for
 from tests.conversations.factories import BlockFactory, counts, member_of, send
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.tasks import run_due_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +202,32 @@ def test_a_coordinator_does_not_see_reports_on_their_own_messages(alice: User, b
     message = send(alice, bob, "Coordinator's message")
     client_for(bob).post(report_url(message), {"reason": "Rude"})
     assert "Coordinator&#x27;s message" not in client_for(alice).get(reverse("conversations:reports")).content.decode()
+
+
+def test_a_report_tells_the_coordinators_who_deal_with_it_and_nobody_else(
+    alice: User, bob: User, charlie: User, community: Community, django_capture_on_commit_callbacks
+) -> None:
+    """Alice coordinates the community Bob and Dana share: she is told (in the app and by e-mail),
+    without the message's words; Dana, who wrote it, and Charlie, an outsider, are not."""
+    dana = member_of(community, "Dana Doe")
+    message = send(dana, bob, "Something unkind and private")
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(bob).post(report_url(message), {"reason": "It upset me."})
+    run_due_tasks()
+    [note] = Notification.objects.filter(kind=Kind.MESSAGE_REPORTED)
+    assert (note.recipient, note.url) == (alice, reverse("conversations:reports"))
+    assert "Bob Brown" in note.title
+    [email] = mail.outbox
+    assert email.to == ["alice@example.org"]
+    assert "Something unkind" not in email.body
+
+
+def test_a_coordinator_is_not_told_of_a_report_on_their_own_message(
+    alice: User, bob: User, bob_client: Client, django_capture_on_commit_callbacks
+) -> None:
+    message = send(alice, bob, "From the coordinator")
+    with django_capture_on_commit_callbacks(execute=True):
+        bob_client.post(report_url(message), {"reason": "Not kind."})
+    assert MessageReport.objects.count() == 1
+    assert not Notification.objects.filter(kind=Kind.MESSAGE_REPORTED).exists()
