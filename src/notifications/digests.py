@@ -221,30 +221,53 @@ def send_weekly_digest(member: User, now: datetime, *, with_summary: bool = True
 def send_weekly_digests(now: datetime) -> int:
     """This week's digest to every active member with something to be told; how many went.
 
+    In one process; the scheduled job instead enqueues weekly_batches() as tasks of their own.
+    """
+    return sum(send_weekly_digest_batch(now, first, last) for first, last in weekly_batches())
+
+
+def weekly_batches(size: int = BATCH) -> Iterator[tuple[int, int]]:
+    """The active members as ranges of ids (first, last), `size` members each.
+
+    At national scale a member's weekly digest takes about 80 ms (the matching), so all of them
+    take hours: as one task they would hold the worker and every e-mail queued behind them.
+    """
+    members = User.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+    ids = list(members[:size])
+    while ids:
+        yield ids[0], ids[-1]
+        if len(ids) < size:
+            return
+        ids = list(members.filter(pk__gt=ids[-1])[:size])
+
+
+def send_weekly_digest_batch(now: datetime, first: int, last: int) -> int:
+    """This week's digests for the active members with ids from first to last; how many went.
+
     Members who turned the weekly summary off still get their "weekly" notifications, alone.
     """
+    batch = list(User.objects.filter(is_active=True, pk__range=(first, last)).select_related("profile"))
+    ids = [member.pk for member in batch]
+    summary_off = set(
+        NotificationPreference.objects.filter(
+            member_id__in=ids, kind=Kind.WEEKLY_SUMMARY, delivery=Delivery.OFF
+        ).values_list("member_id", flat=True)
+    )
+    with_notifications = set(
+        Notification.objects.filter(
+            recipient_id__in=ids, delivery=Delivery.WEEKLY, digested_at__isnull=True, created_at__lte=now
+        )
+        .values_list("recipient_id", flat=True)
+        .order_by()
+        .distinct()
+    )
     sent = 0
-    for batch in in_batches(User.objects.filter(is_active=True).select_related("profile")):
-        ids = [member.pk for member in batch]
-        summary_off = set(
-            NotificationPreference.objects.filter(
-                member_id__in=ids, kind=Kind.WEEKLY_SUMMARY, delivery=Delivery.OFF
-            ).values_list("member_id", flat=True)
-        )
-        with_notifications = set(
-            Notification.objects.filter(
-                recipient_id__in=ids, delivery=Delivery.WEEKLY, digested_at__isnull=True, created_at__lte=now
-            )
-            .values_list("recipient_id", flat=True)
-            .order_by()
-            .distinct()
-        )
-        for member in batch:
-            with_summary = member.pk not in summary_off
-            if not with_summary and member.pk not in with_notifications:
-                continue
-            try:
-                sent += send_weekly_digest(member, now, with_summary=with_summary)
-            except Exception:
-                log.exception("The weekly digest for member %s failed; going on with the others.", member.pk)
+    for member in batch:
+        with_summary = member.pk not in summary_off
+        if not with_summary and member.pk not in with_notifications:
+            continue
+        try:
+            sent += send_weekly_digest(member, now, with_summary=with_summary)
+        except Exception:
+            log.exception("The weekly digest for member %s failed; going on with the others.", member.pk)
     return sent

@@ -3,7 +3,9 @@
 `manage.py run_schedule` (run by cron, or with --loop beside the worker) enqueues the jobs due
 now; the worker (`manage.py db_worker`) runs them. The daily digest is due once a day from 07:00
 Europe/London, the weekly digest once a week from Monday 07:00; the sweeps (nudges, expiring
-listings, auto-confirmation) are due at every run, as running them again changes nothing.
+listings, auto-confirmation) are due at every run, as running them again changes nothing. The
+weekly job only enqueues one low-priority task per batch of 500 members, so urgent e-mail never
+waits behind hours of digests and several workers can share them.
 
 A ScheduledRun row per job records when it was last enqueued. Claiming a run is one conditional
 UPDATE in the same transaction as the enqueue, so two schedulers started together enqueue a
@@ -34,9 +36,23 @@ def send_daily_digests(now: str) -> int:
     return digests.send_daily_digests(datetime.fromisoformat(now))
 
 
+# Digest batches wait behind everything else the worker has to do (an e-mail about a new message
+# must not queue behind hours of digests); the worker takes higher priorities first.
+DIGEST_PRIORITY = -50
+
+
 @task()
 def send_weekly_digests(now: str) -> int:
-    return digests.send_weekly_digests(datetime.fromisoformat(now))
+    """Enqueue this week's digests in batches of members; how many batches."""
+    batches = list(digests.weekly_batches())
+    for first, last in batches:
+        send_weekly_digest_batch.using(priority=DIGEST_PRIORITY).enqueue(now, first, last)
+    return len(batches)
+
+
+@task()
+def send_weekly_digest_batch(now: str, first: int, last: int) -> int:
+    return digests.send_weekly_digest_batch(datetime.fromisoformat(now), first, last)
 
 
 @task()

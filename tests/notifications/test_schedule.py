@@ -13,12 +13,13 @@ from accounts.models import User
 from communities.models import Community
 from exchanges.actions import do_accept, do_propose, do_record_hours
 from exchanges.models import Exchange
+from notifications import digests
 from notifications.actions import Note, notify
 from notifications.kinds import Delivery, Kind
 from notifications.management.commands import run_schedule
 from notifications.models import Notification, NotificationPreference, OutboundEmail, ScheduledRun
 from notifications.scheduled import JOBS
-from tests.factories import ListingFactory
+from tests.factories import ListingFactory, UserFactory
 from tests.tasks import run_due_tasks
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +188,38 @@ def test_running_every_job_again_sends_nothing_new(
         outbox,
     )
     assert enqueued("send_daily_digests") == 1
+
+
+def next_monday_at_eight() -> datetime:
+    today = timezone.localdate()
+    monday = today + timedelta(days=7 - today.weekday())
+    return datetime.combine(monday, datetime.min.time().replace(hour=8), tzinfo=timezone.get_default_timezone())
+
+
+def test_the_weekly_job_fans_out_in_batches_behind_other_work(
+    bob: User, community: Community, django_capture_on_commit_callbacks
+) -> None:
+    """The weekly job enqueues a low-priority task per batch of members; the worker runs those
+    after anything more urgent, and the digests arrive."""
+    NotificationPreference.objects.create(member=bob, kind=Kind.CREDITS_RECEIVED, delivery=Delivery.WEEKLY)
+    notify(bob, Note(kind=Kind.CREDITS_RECEIVED, title="You received 3 hours", url="/credits/", event_key="t:w"))
+    schedule(next_monday_at_eight())
+    with django_capture_on_commit_callbacks(execute=True):
+        run_due_tasks()  # the jobs, then the batches they enqueue, then the digests' e-mails
+    run_due_tasks()
+    batches = DBTaskResult.objects.filter(task_path="notifications.scheduled.send_weekly_digest_batch")
+    assert [(task.priority, task.status) for task in batches] == [(-50, "SUCCESSFUL")]
+    assert any("You received 3 hours" in message.body and message.to == ["bob@example.org"] for message in mail.outbox)
+
+
+def test_weekly_batches_cover_every_active_member_once(db: None) -> None:
+    members = [UserFactory() for _ in range(5)]
+    UserFactory(is_active=False)
+    ranges = list(digests.weekly_batches(size=2))
+    covered = [
+        pk
+        for first, last in ranges
+        for pk in User.objects.filter(pk__range=(first, last), is_active=True).values_list("pk", flat=True)
+    ]
+    assert len(ranges) == 3
+    assert sorted(covered) == sorted(member.pk for member in members)
