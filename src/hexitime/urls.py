@@ -6,6 +6,7 @@ from hexitime import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("unread/", views.unread_counts, name="unread_counts"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("listings.urls")),

@@ -2,10 +2,14 @@
 
 import logging
 
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from hexitime.context_processors import header_counts
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +29,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("Health check: the database is unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+@require_GET
+def unread_counts(request: HttpRequest) -> HttpResponse:
+    """The header's two unread counts, swapped in out of band by htmx every 30 seconds."""
+    context = {"counts": header_counts(request.user)}
+    return render(request, "includes/unread_counts_oob.html", context)
 
 
 def _error_message(exception: Exception | None) -> str:

@@ -46,7 +46,7 @@ def header_count(client: Client) -> str | None:
     """The unread count the header shows next to "Messages", or None when it shows none."""
     content = client.get(reverse("home")).content.decode()
     match = re.search(
-        r'href="/messages/"[^>]*>Messages'
+        r'href="/messages/"[^>]*>Messages<span id="hx-unread-messages">'
         r'(?: <span class="hx-count">(\d+)<span class="nhsuk-u-visually-hidden"> unread)?',
         content,
     )

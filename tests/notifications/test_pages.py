@@ -51,7 +51,7 @@ def test_the_list_shows_my_notifications_newest_first_with_unread_marked(
 
 def test_the_header_shows_no_count_when_all_are_read(bob: User, bob_client: Client) -> None:
     content = bob_client.get(INDEX).content.decode()
-    assert f'href="{INDEX}" aria-current="page">Notifications</a>' in content
+    assert f'href="{INDEX}" aria-current="page">Notifications<span id="hx-unread-notifications"></span></a>' in content
     assert "hx-count" not in content
     assert "Nothing yet." in content
     assert "Mark all as read" not in content
