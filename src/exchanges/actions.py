@@ -332,8 +332,14 @@ def do_auto_confirm(*, exchange_id: int) -> Exchange | None:
                     row.auto_confirmed = True
                     row.save(update_fields=["auto_confirmed"])
         except LedgerError as error:
-            # Nothing was paid; coordinators see why on the timeline and can resolve it.
-            return _save(exchange, None, ExchangeEvent.Kind.AUTO_CONFIRM_FAILED, str(error))
+            # Nothing was paid; coordinators see why on the timeline and can resolve it. Later sweeps
+            # try again (the balance may have grown) but record and tell the same failure once.
+            last = exchange.events.order_by("-pk").values_list("kind", "note").first()
+            if last == (ExchangeEvent.Kind.AUTO_CONFIRM_FAILED, str(error)[:1000]):
+                return exchange
+            _save(exchange, None, ExchangeEvent.Kind.AUTO_CONFIRM_FAILED, str(error))
+            notices.auto_confirm_failed(exchange, str(error))
+            return exchange
         _settle(exchange)
         _save(exchange, None, ExchangeEvent.Kind.AUTO_CONFIRMED, minutes=exchange.recorded_minutes)
         notices.exchange_auto_confirmed(exchange, [row.recipient_id for row in rows])

@@ -175,6 +175,21 @@ def exchange_auto_confirmed(exchange: Exchange, recipient_ids: list[int]) -> Non
     _tell(exchange, Kind.EXCHANGE_CONFIRMED, told, title, body)
 
 
+def auto_confirm_failed(exchange: Exchange, reason: str) -> None:
+    """Nothing moved at the deadline (a limit, say): the parties and the coordinators who can settle
+    it hear why, once for the exchange however often the sweep tries again."""
+    people = parties(exchange)
+    note = Note(
+        kind=Kind.AUTO_CONFIRM_FAILED,
+        title=_("“%(title)s” could not be confirmed automatically") % _values(exchange),
+        body=reason + "\n\n" + _("Nothing has moved. A coordinator can settle it on the exchange page."),
+        url=exchange.get_absolute_url(),
+        event_key=f"exchange:{exchange.pk}:auto_confirm_failed",
+    )
+    for person in people + _resolvers(exchange, people):
+        notify(person, note)
+
+
 def auto_confirm_soon(exchange: Exchange) -> None:
     """Remind whoever has not confirmed that their silence will confirm the hours."""
     people = parties(exchange)

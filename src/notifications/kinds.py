@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     EXCHANGE_DISPUTED = "exchange_disputed", _("Exchange disputed")
     EXCHANGE_RESOLVED = "exchange_resolved", _("Dispute resolved")
     AUTO_CONFIRM_SOON = "auto_confirm_soon", _("Hours about to be confirmed automatically")
+    AUTO_CONFIRM_FAILED = "auto_confirm_failed", _("Hours that could not be confirmed automatically")
     CREDITS_RECEIVED = "credits_received", _("Credits received (donation or grant)")
     MEMBERSHIP_APPLICATION = "membership_application", _("Application to a community you coordinate")
     MEMBERSHIP_DECIDED = "membership_decided", _("Outcome of your application")
@@ -64,6 +65,7 @@ RULES: dict[str, KindRules] = {
     Kind.EXCHANGE_DISPUTED: _EXCHANGE,
     Kind.EXCHANGE_RESOLVED: _EXCHANGE,
     Kind.AUTO_CONFIRM_SOON: _EXCHANGE,
+    Kind.AUTO_CONFIRM_FAILED: _EXCHANGE,
     Kind.CREDITS_RECEIVED: KindRules(default=Delivery.EMAIL),
     Kind.MEMBERSHIP_APPLICATION: KindRules(default=Delivery.EMAIL),
     Kind.MEMBERSHIP_DECIDED: KindRules(default=Delivery.EMAIL),

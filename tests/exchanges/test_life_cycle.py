@@ -15,6 +15,8 @@ from exchanges.models import Exchange, ExchangeEvent, ExchangeRecipient
 from ledger.accounts import account_of
 from ledger.models import Account, LimitPolicy, Transfer
 from ledger.verification import verify
+from notifications.kinds import Kind
+from notifications.models import Notification
 from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory, UserFactory
 
@@ -345,3 +347,31 @@ def test_exchanges_page_groups_by_next_step(
         alice_client.get(reverse("exchanges:index"))
     assert ExchangeEvent.objects.filter(kind="accepted").count() == 1
     assert ExchangeRecipient.objects.count() == 7
+
+
+def test_an_auto_confirmation_refused_by_a_limit_is_told_once(
+    alice: User,
+    alice_client: Client,
+    bob: User,
+    bob_client: Client,
+    community: Community,
+    request_listing,
+    django_capture_on_commit_callbacks,
+) -> None:
+    """Bob cannot pay at the deadline: both sides hear why, once, however often the sweep retries;
+    the timeline says it once too."""
+    LimitPolicy.objects.create(community=community, member_overdraft=60)
+    exchange = propose_from(alice_client, request_listing.pk)
+    act(bob_client, exchange, "accept")
+    act(alice_client, exchange, "record", hours="2")
+    Exchange.objects.filter(pk=exchange.pk).update(confirm_deadline=timezone.now() - timedelta(minutes=1))
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("confirm_due_exchanges", stdout=StringIO())
+    exchange.refresh_from_db()
+    assert exchange.state == "completed"
+    assert balance(bob) == 0
+    assert exchange.events.filter(kind=ExchangeEvent.Kind.AUTO_CONFIRM_FAILED).count() == 1
+    told = Notification.objects.filter(kind=Kind.AUTO_CONFIRM_FAILED)
+    assert sorted(note.recipient.email for note in told) == ["alice@example.org", "bob@example.org"]
+    assert all("below their limit" in note.body for note in told)
