@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from conversations.models import Message
 from tests.browser.conftest import log_in
+from tests.conversations.factories import send
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -104,3 +105,21 @@ def test_a_refused_message_keeps_its_text_and_says_why(
     expect(alice_page.locator("#thread-messages li")).to_have_count(1)
     assert Message.objects.count() == 1
     expect(alice_page.locator("main")).not_to_contain_text(re.compile("blocked", re.IGNORECASE))
+
+
+def test_the_header_count_updates_on_an_open_page_without_reloading(
+    new_page: Callable[..., Page], live_server, alice: User, bob: User
+) -> None:
+    """The header asks for both unread counts every 30 seconds (the page's clock is run forward)."""
+    bob_page = new_page()
+    log_in(bob_page, live_server.url, bob.email, PASSWORD)
+    bob_page.clock.install()
+    bob_page.goto("/dashboard/")
+    bob_page.evaluate("window.hexitimeNotReloaded = true")
+    expect(messages_count(bob_page)).to_have_count(0)
+
+    send(alice, bob, "Are you free on Friday?")
+    bob_page.clock.run_for(31_000)
+    expect(messages_count(bob_page)).to_have_text("1 unread")
+    expect(bob_page.locator('header a[href="/notifications/"] .hx-count')).to_have_text("1 unread")
+    assert bob_page.evaluate("window.hexitimeNotReloaded") is True
