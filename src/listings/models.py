@@ -130,6 +130,11 @@ class Listing(models.Model):
         return self.estimated_minutes / 60
 
     @property
+    def skill_names(self) -> list[str]:
+        """The skills' names, sorted, read from skills_text: a card shows them without a query."""
+        return [name for name in self.skills_text.split(", ") if name]
+
+    @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
 

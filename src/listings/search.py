@@ -169,7 +169,7 @@ def _newest(listings: QuerySet[Listing]) -> QuerySet[Listing]:
 
 
 def _cards() -> QuerySet[Listing]:
-    cards = Listing.objects.select_related("author__profile", "scope", "campaign").prefetch_related("skills")
+    cards = Listing.objects.select_related("author__profile", "scope", "campaign")  # skills: skill_names
     return cards.defer("search_vector")  # the database's alone: a kilobyte a row nobody reads
 
 
@@ -297,7 +297,7 @@ class FullTextMatch(Func):
 # its tags make the index return only the few listings that have them, so the index wins sooner
 # (and a sample of a thousand says little about matches that rare). Measured with bench_search.
 SAMPLE = 1000
-WALK_BUDGET = 30_000
+WALK_BUDGET = 15_000
 NARROW_WALK_BUDGET = 8_000
 _SAMPLE_MATCHES = "(SELECT count(*) FROM ({sample}) AS sample WHERE ts_match_vq(sample.search_vector, {query}))"
 _WORDS_AND_SAMPLE = {  # with search text, and without (a skill or community filter alone)
