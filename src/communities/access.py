@@ -1,6 +1,7 @@
 """Who may see or change what in a community. Views reach communities only through here."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,13 @@ def access_community(slug: str) -> Community:
 
 def membership_of(user: User, community: Community) -> Membership | None:
     return Membership.objects.filter(member=user, community=community).first()
+
+
+def coordinated_community_ids(member: User) -> QuerySet[Membership, int]:
+    """The communities the member coordinates (as an active coordinator), for use in other queries."""
+    return Membership.objects.filter(
+        member=member, status=Membership.Status.ACTIVE, role=Membership.Role.COORDINATOR
+    ).values_list("community_id", flat=True)
 
 
 def is_coordinator(user: User, community: Community) -> bool:

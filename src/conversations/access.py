@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_see_member
 from accounts.models import User
+from communities.access import coordinated_community_ids
 from communities.models import Membership
 from conversations.models import Conversation, Message, MessageReport, Participant
 from exchanges.access import is_party
@@ -58,12 +59,6 @@ def access_member(viewer: User, member_id: int) -> User:
     if member is None or not (can_see_member(viewer, member_id) or shares_conversation(viewer, member_id)):
         raise Http404(_("This member is not available to you."))
     return member
-
-
-def coordinated_community_ids(member: User) -> QuerySet[Membership, int]:
-    return Membership.objects.filter(
-        member=member, status=Membership.Status.ACTIVE, role=Membership.Role.COORDINATOR
-    ).values_list("community_id", flat=True)
 
 
 def reports_for(coordinator: User) -> QuerySet[MessageReport]:

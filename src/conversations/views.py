@@ -15,17 +15,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import access_profile
 from accounts.models import User
+from communities.access import coordinated_community_ids
 from conversations import access, actions, queries
 from conversations.errors import MessagingError
 from conversations.forms import MessageForm, ReportForm, ResolveReportForm, ThreadMessageForm
 from conversations.models import Conversation, Message
-from hexitime.http import MemberRequest, report_form_errors
+from hexitime.http import MemberRequest, is_htmx, report_form_errors
 from listings.access import access_listing
 from listings.models import Listing
-
-
-def _is_htmx(request: MemberRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _number(value: str | None) -> int | None:
@@ -44,7 +41,7 @@ def inbox(request: MemberRequest) -> HttpResponse:
         (place, [person.member for person in place.conversation.people if person.member_id != me.pk])  # type: ignore[attr-defined]
         for place in page
     ]
-    context = {"page": page, "rows": rows, "is_coordinator": access.coordinated_community_ids(me).exists()}
+    context = {"page": page, "rows": rows, "is_coordinator": coordinated_community_ids(me).exists()}
     return render(request, "conversations/inbox.html", context)
 
 
@@ -118,10 +115,10 @@ def send(request: MemberRequest, conversation_id: int) -> HttpResponse:
         except MessagingError as error:
             form.add_error(None, str(error))
         else:
-            if _is_htmx(request):
+            if is_htmx(request):
                 return _sent_fragment(request, conversation, message, form.cleaned_data["after"])
             return redirect(f"{conversation.get_absolute_url()}#latest")
-    if _is_htmx(request):
+    if is_htmx(request):
         context = {"conversation": conversation, "form": form, "oob": True}
         return render(request, "conversations/includes/compose.html", context)
     return _render_thread(request, conversation, form)

@@ -5,14 +5,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from communities.access import coordinated_community_ids
 from communities.models import Community, Membership
 from exchanges.models import Exchange
-
-
-def coordinated_community_ids(member: User) -> QuerySet[Membership, int]:
-    return Membership.objects.filter(
-        member=member, status=Membership.Status.ACTIVE, role=Membership.Role.COORDINATOR
-    ).values_list("community_id", flat=True)
 
 
 def involved_community_ids(exchange: Exchange) -> set[int]:

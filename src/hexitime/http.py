@@ -13,6 +13,11 @@ class MemberRequest(HttpRequest):
     user: User
 
 
+def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request (it then wants a fragment, not a whole page)."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def report_form_errors(request: HttpRequest, form: BaseForm, *, ignore: tuple[str, ...] = ()) -> None:
     """Show every error of a form as a message (for forms that redirect or filter a page)."""
     for field, errors in form.errors.items():

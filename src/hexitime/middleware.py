@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
+from hexitime.http import is_htmx
+
 
 class HtmxLoginRedirectMiddleware:
     """Send an htmx request whose session has ended to the log-in page, as a whole page.
@@ -20,7 +22,7 @@ class HtmxLoginRedirectMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.headers.get("HX-Request") != "true" or response.status_code != 302:
+        if not is_htmx(request) or response.status_code != 302:
             return response
         location = response.get("Location", "")
         if not location.startswith(resolve_url(settings.LOGIN_URL)):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from communities.access import access_coordinated_community
-from hexitime.http import MemberRequest, report_form_errors
+from hexitime.http import MemberRequest, is_htmx, report_form_errors
 from listings import access, actions, matching, visibility
 from listings.errors import ListingError
 from listings.forms import CampaignForm, HideForm, ListingForm, SearchForm
@@ -47,7 +47,7 @@ def search(request: MemberRequest) -> HttpResponse:
         )
     results = search_listings(request.user, filters)
     context = {"form": form, "results": results, "filters": filters, "query": _query_without_page(request.GET)}
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return render(request, "listings/search.html#results", context)
     return render(request, "listings/search.html", context)
 

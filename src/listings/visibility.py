@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from communities.access import coordinated_community_ids
 from communities.models import Community, Membership
 from listings.models import Listing
 
@@ -41,9 +42,7 @@ def visible_listings(member: User, scope_ids: set[int] | None = None) -> QuerySe
     author can read why); everyone else sees them as missing.
     """
     scopes = visible_scope_ids(member) if scope_ids is None else scope_ids
-    coordinated = Membership.objects.filter(
-        member=member, status=Membership.Status.ACTIVE, role=Membership.Role.COORDINATOR
-    ).values("community_id")
+    coordinated = coordinated_community_ids(member)
     return Listing.objects.filter(
         Q(author=member) | Q(scope_id__in=scopes, hidden_at__isnull=True) | Q(scope_id__in=coordinated)
     )

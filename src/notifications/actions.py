@@ -37,10 +37,7 @@ class PreferenceNotAllowed(ValueError):
 
 def delivery_for(member: User, kind: str) -> str:
     chosen = NotificationPreference.objects.filter(member=member, kind=kind).values_list("delivery", flat=True).first()
-    rules = rules_for(kind)
-    if chosen in rules.allowed():
-        return str(chosen)
-    return str(rules.default)
+    return rules_for(kind).effective(chosen)
 
 
 def notify(member: User, note: Note) -> Notification | None:

@@ -51,6 +51,11 @@ class KindRules:
     def allowed(self) -> tuple[Delivery, ...]:
         return tuple(d for d in self.choices if self.can_turn_off or d != Delivery.OFF)
 
+    def effective(self, chosen: str | None) -> str:
+        """The member's choice when this kind allows it (a stored "off" for an exchange event does
+        not count), otherwise the default."""
+        return str(chosen) if chosen in self.allowed() else str(self.default)
+
 
 _EXCHANGE = KindRules(default=Delivery.EMAIL, can_turn_off=False)
 

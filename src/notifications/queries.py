@@ -41,8 +41,4 @@ def destination(notification: Notification) -> str:
 def preferences_of(member: User) -> dict[str, str]:
     """Every kind with the member's delivery for it: their choice, else the kind's default."""
     chosen = dict(NotificationPreference.objects.filter(member=member).values_list("kind", "delivery"))
-    result = {}
-    for kind, rules in RULES.items():
-        delivery = chosen.get(kind)
-        result[str(kind)] = delivery if delivery in rules.allowed() else str(rules.default)
-    return result
+    return {str(kind): rules.effective(chosen.get(kind)) for kind, rules in RULES.items()}
