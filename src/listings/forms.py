@@ -98,7 +98,7 @@ class ListingForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Show it until"),
         help_text=_("At most a year from today. For example 27/2/2027."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a real date, like 27/2/2027."), "required": _("Enter a date.")},
     )
     campaign = forms.ModelChoiceField(
@@ -206,12 +206,12 @@ class CampaignForm(forms.Form):
     )
     starts_on = forms.DateField(
         label=_("Starts on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a real date, like 1/3/2027.")},
     )
     ends_on = forms.DateField(
         label=_("Ends on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a real date, like 31/3/2027.")},
     )
 
