@@ -1,7 +1,7 @@
 """Who may see or change what in a community. Views reach communities only through here."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,44 @@ def is_coordinator(user: User, community: Community) -> bool:
     return Membership.objects.filter(
         member=user,
         community=community,
+        role=Membership.Role.COORDINATOR,
+        status=Membership.Status.ACTIVE,
+    ).exists()
+
+
+def lineage_ids(community: Community) -> list[int]:
+    """The community and its ancestors, nearest first (the tree is at most three deep; no query when
+    the parents were loaded with it, as access_community does)."""
+    ids: list[int] = []
+    node: Community | None = community
+    while node is not None and node.pk not in ids:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def subtree_ids(community: Community) -> QuerySet[Community, int]:
+    """The community and every community under it, for use in other queries."""
+    return Community.objects.filter(
+        Q(pk=community.pk) | Q(parent_id=community.pk) | Q(parent__parent_id=community.pk)
+    ).values_list("pk", flat=True)
+
+
+def coordinators_or_ancestors(community: Community) -> QuerySet[User]:
+    """Active coordinators of the community or of a community above it: who may check its coordinators."""
+    return User.objects.filter(
+        memberships__community_id__in=lineage_ids(community),
+        memberships__role=Membership.Role.COORDINATOR,
+        memberships__status=Membership.Status.ACTIVE,
+        is_active=True,
+    ).distinct()
+
+
+def coordinates_or_ancestor(user: User, community: Community) -> bool:
+    """Whether the user coordinates the community or a community above it."""
+    return Membership.objects.filter(
+        member=user,
+        community_id__in=lineage_ids(community),
         role=Membership.Role.COORDINATOR,
         status=Membership.Status.ACTIVE,
     ).exists()

@@ -296,3 +296,14 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 CSRF_FAILURE_VIEW = "hexitime.views.csrf_failure"
+
+# The ledger's maker and checker (DESIGN.md §3 rule 10): powers that create or move credit wait for
+# a second coordinator. Minutes throughout. Grants above LEDGER_GRANT_APPROVAL_MINUTES, any raise of
+# a fund's overdraft, and a raise of the member overdraft (or of the largest limit when it grows)
+# above its threshold need approval; lowering a limit takes effect at once. A request not decided
+# within LEDGER_APPROVAL_DAYS expires. No fund may go further below zero than LEDGER_FUND_OVERDRAFT_MAX.
+LEDGER_GRANT_APPROVAL_MINUTES = env_int("LEDGER_GRANT_APPROVAL_MINUTES", 5 * 60)
+LEDGER_MEMBER_OVERDRAFT_APPROVAL_MINUTES = env_int("LEDGER_MEMBER_OVERDRAFT_APPROVAL_MINUTES", 10 * 60)
+LEDGER_GROWTH_CAP_APPROVAL_MINUTES = env_int("LEDGER_GROWTH_CAP_APPROVAL_MINUTES", 20 * 60)
+LEDGER_FUND_OVERDRAFT_MAX = env_int("LEDGER_FUND_OVERDRAFT_MAX", 50 * 60)
+LEDGER_APPROVAL_DAYS = env_int("LEDGER_APPROVAL_DAYS", 7)

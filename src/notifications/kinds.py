@@ -32,6 +32,8 @@ class Kind(models.TextChoices):
     LISTING_EXPIRING = "listing_expiring", _("Your offer or request about to expire")
     NUDGE = "nudge", _("Reminders about proposals and messages waiting on you")
     WEEKLY_SUMMARY = "weekly_summary", _("Weekly summary of matches and exchanges waiting on you")
+    LEDGER_APPROVAL_REQUESTED = "ledger_approval_requested", _("A grant or limit change waiting for your approval")
+    LEDGER_POWER_USED = "ledger_power_used", _("Grants, reversals and limit changes by coordinators")
 
 
 class Delivery(models.TextChoices):
@@ -78,6 +80,8 @@ RULES: dict[str, KindRules] = {
     Kind.LISTING_HIDDEN: KindRules(default=Delivery.EMAIL),
     Kind.LISTING_EXPIRING: KindRules(default=Delivery.EMAIL),
     Kind.NUDGE: KindRules(default=Delivery.EMAIL),
+    Kind.LEDGER_APPROVAL_REQUESTED: KindRules(default=Delivery.EMAIL),
+    Kind.LEDGER_POWER_USED: KindRules(default=Delivery.EMAIL),
     # The weekly summary is itself an e-mail: it goes weekly or not at all.
     Kind.WEEKLY_SUMMARY: KindRules(default=Delivery.WEEKLY, choices=(Delivery.WEEKLY, Delivery.OFF)),
 }
