@@ -69,7 +69,7 @@ SITE_NAME = "Hexitime"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "hexitime.apps.HexitimeAdminConfig",  # django.contrib.admin on hexitime.admin_site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -194,16 +194,31 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hexitime] "
+# Rate limits. "ip" counts per network address, "key" per account (the e-mail address typed), so
+# one member's mistakes lock only their own account, while the allowances per address stay generous
+# for the many staff behind one NHS trust's proxy. "signup" counts sign-ups that pass the form's
+# checks (a form sent back with errors does not count); "signup_attempt" caps every sign-up post
+# from one address, stopping a flood (accounts.views.SignupView).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
-    "signup": "10/h/ip",
+    "login_failed": "5/5m/key,100/5m/ip",
+    "signup": "30/h/ip",
+    "signup_attempt": "300/h/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "5/h/key,30/m/ip",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+# Behind a reverse proxy every request comes from the proxy's address. TRUSTED_PROXY_COUNT is the
+# number of proxies you run in front of Hexitime that append to X-Forwarded-For (0: ignore the
+# header, which any client can forge); or TRUSTED_CLIENT_IP_HEADER names a header your proxy sets
+# to the client's address (e.g. X-Real-IP, CF-Connecting-IP), read instead of X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
+# The admin (hexitime.admin_site) is reached only through allauth's log-in; with ADMIN_REQUIRE_MFA
+# (on unless DEBUG) staff must also have turned on two-factor authentication and passed it.
+ADMIN_REQUIRE_MFA = env_bool("ADMIN_REQUIRE_MFA", not DEBUG)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 

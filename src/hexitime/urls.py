@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import signup
 from hexitime import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("unread/", views.unread_counts, name="unread_counts"),
+    # Before allauth's own URLs: only a sign-up that passes the form's checks counts against the limit.
+    path("accounts/signup/", signup.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("listings.urls")),
@@ -15,6 +18,7 @@ urlpatterns = [
     path("communities/", include("communities.urls")),
     path("messages/", include("conversations.urls")),
     path("notifications/", include("notifications.urls")),
+    # hexitime.admin_site: /admin/login/ only redirects to allauth's log-in (rate limits, two-factor).
     path("admin/", admin.site.urls),
 ]
 
