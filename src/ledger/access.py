@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_see_member
 from accounts.models import User
-from communities.access import access_community, is_coordinator
+from communities.access import access_community, coordinates_or_ancestor, is_coordinator, subtree_ids
 from communities.models import Community, Membership
-from ledger.models import Transfer
+from ledger.models import ApprovalRequest, Transfer
 
 MAX_ID = 2**63 - 1  # a larger number in the address is no transfer (and no database error)
 
@@ -34,38 +34,78 @@ def access_limits(user: User, slug: str) -> Community:
     return community
 
 
+def reversal_scope(community: Community) -> Q:
+    """Transfers a coordinator of `community` may reverse: both sides inside its part of the tree,
+    that is the funds of the community and of the communities under it, and their active members."""
+    subtree = subtree_ids(community)
+    members = Membership.objects.filter(community_id__in=subtree, status=Membership.Status.ACTIVE).values("member_id")
+
+    def inside(side: str) -> Q:
+        return Q(**{f"{side}__community_id__in": subtree}) | Q(**{f"{side}__member_id__in": members})
+
+    return inside("debit") & inside("credit")
+
+
 def access_reversible_transfer(user: User, slug: str, transfer_id: int) -> tuple[Community, Transfer]:
-    """A transfer that touched the fund of a community the user coordinates, or one of its active members.
+    """A transfer whose both sides are inside the part of the tree the user coordinates (reversal_scope).
 
     A transfer out of reach gets the same answer as one that does not exist, so nobody can
     probe other communities' transfers.
     """
     community = access_fund(user, slug)
-    members = Membership.objects.filter(community=community, status=Membership.Status.ACTIVE).values("member_id")
-    in_reach = (
-        Q(debit__community=community)
-        | Q(credit__community=community)
-        | Q(debit__member__in=members)
-        | Q(credit__member__in=members)
-    )
-    transfers = Transfer.objects.filter(in_reach, pk=transfer_id).select_related(
+    transfers = Transfer.objects.filter(reversal_scope(community), pk=transfer_id).select_related(
         "debit__member__profile",
         "debit__community",
         "credit__member__profile",
         "credit__community",
         "caused_by__profile",
         "reversed_by",
+        "approval",
     )
     transfer = transfers.first() if transfer_id <= MAX_ID else None
     if transfer is None:
         raise Http404(
             _(
-                "There is no transfer %(number)s involving the fund or the members of %(community)s. "
-                "Check the number on the member's statement."
+                "There is no transfer %(number)s between the funds or the members of %(community)s and the "
+                "communities in it. Check the number on the member's statement."
             )
             % {"number": transfer_id, "community": community}
         )
     return community, transfer
+
+
+def reversal_refusal(user: User, transfer: Transfer) -> str:
+    """Why the user may not reverse this transfer with their powers ("" when they may): nobody acts on
+    their own account, so not a transfer they are a side of, caused, or approved as a second coordinator."""
+    if user.pk in (transfer.debit.member_id, transfer.credit.member_id):
+        return _("This transfer moved your own hours, so another coordinator must reverse it if it was a mistake.")
+    if transfer.caused_by_id == user.pk:
+        return _("You made this transfer, so another coordinator must reverse it if it was a mistake.")
+    approval: ApprovalRequest | None = getattr(transfer, "approval", None)  # loaded with the transfer
+    if approval is not None and approval.decided_by_id == user.pk:
+        return _("You approved this grant, so another coordinator must reverse it if it was a mistake.")
+    return ""
+
+
+def access_approval(user: User, slug: str, approval_id: int) -> tuple[Community, ApprovalRequest]:
+    """A request of the community, for its maker and for the coordinators of the community or one above it."""
+    community = access_community(slug)
+    approval = (
+        ApprovalRequest.objects.filter(community=community, pk=approval_id).select_related(
+            "requested_by__profile", "member__profile", "decided_by__profile", "transfer"
+        )
+        if approval_id <= MAX_ID
+        else ApprovalRequest.objects.none()
+    ).first()
+    if approval is None:
+        raise Http404(_("There is no such request in %(community)s.") % {"community": community})
+    if approval.requested_by_id != user.pk and not coordinates_or_ancestor(user, community):
+        raise PermissionDenied(
+            _("Only the coordinators of %(community)s or of a community it belongs to can see this request.")
+            % {"community": community}
+        )
+    approval.community = community
+    return community, approval
 
 
 def may_give_to(donor: User, member_id: int) -> bool:

@@ -1,5 +1,9 @@
 """Every change members and coordinators make to credits: donations, grants, reversals and limits.
 
+Coordinators never act on their own account with their powers: no grant to themselves, no reversal of
+a transfer they are a party to, caused or approved; large grants and raised limits wait for a second
+coordinator (ledger.approvals).
+
 Each runs in one transaction and moves credits only through ledger.posting, which records who
 caused each transfer and why (the transfer row is the audit record). Keys from forms are
 namespaced by what they are for and by who submitted them, so a key can never reach another
@@ -8,19 +12,19 @@ nothing is written when one is raised.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from communities.models import Community, Membership
-from hexitime.templatetags.hexitime import duration
-from ledger import errors, notices
+from communities.models import Community
+from ledger import approvals, errors, notices
+from ledger.access import reversal_refusal
 from ledger.accounts import account_of, fund_of
-from ledger.models import Account, LimitPolicy, Transfer
+from ledger.approvals import Limits, Requested
+from ledger.models import ApprovalRequest, LimitPolicy, Transfer
 from ledger.posting import post_transfer, reverse_transfer
-from ledger.queries import standing_of
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +66,7 @@ def do_donate(*, donor: User, recipient: User | Community, minutes: int, note: s
             reason=note.strip(),
         )
     except errors.LimitExceeded as error:
-        raise errors.LimitExceeded(_over_limit(debit, minutes, own=True)) from error
+        raise errors.LimitExceeded(approvals.over_limit(debit, minutes, own=True)) from error
     if not repeated:
         notices.donation_received(transfer, donor, recipient)
     return Posted(transfer, repeated)
@@ -71,100 +75,74 @@ def do_donate(*, donor: User, recipient: User | Community, minutes: int, note: s
 @transaction.atomic
 def do_grant(
     *, coordinator: User, community: Community, member: User, minutes: int, reason: str, form_key: str
-) -> Posted:
-    """Grant hours from a community's fund to one of its members. The caller has checked the coordinator."""
-    if not reason.strip():
-        raise errors.LedgerError(_("Give a reason for the grant: the member will see it."))
-    if not Membership.objects.filter(member=member, community=community, status=Membership.Status.ACTIVE).exists():
-        raise errors.LedgerError(
-            _("%(name)s is not an active member of %(community)s; the fund grants only to its members.")
-            % {"name": member.display_name, "community": community}
-        )
+) -> Posted | Requested:
+    """Grant hours from a community's fund to one of its members. The caller has checked the coordinator.
+
+    Never to the coordinator themself. A grant of more than settings.LEDGER_GRANT_APPROVAL_MINUTES
+    becomes a request that waits for a second coordinator (ledger.approvals); a smaller one posts at once.
+    """
+    approvals.check_not_party(coordinator, member)
+    approvals.check_grant(community=community, member=member, reason=reason)
     key = _key("grant", coordinator, form_key)
-    repeated = _already_posted(key)
-    fund = fund_of(community)
-    try:
-        transfer = post_transfer(
-            debit=fund,
-            credit=account_of(member),
-            amount=minutes,
-            kind=Transfer.Kind.GRANT,
-            idempotency_key=key,
-            caused_by=coordinator,
-            reason=reason.strip(),
-            reference=f"community:{community.pk}",
+    if approvals.grant_needs_approval(minutes) or ApprovalRequest.objects.filter(idempotency_key=key).exists():
+        return approvals.request_grant(
+            coordinator=coordinator, community=community, member=member, minutes=minutes, reason=reason, key=key
         )
-    except errors.LimitExceeded as error:
-        raise errors.LimitExceeded(_over_limit(fund, minutes, own=False)) from error
+    repeated = _already_posted(key)
+    transfer = approvals.post_grant(
+        coordinator=coordinator, community=community, member=member, minutes=minutes, reason=reason, key=key
+    )
     if not repeated:
         notices.grant_received(transfer, coordinator, community, member)
+        notices.grant_made(transfer, coordinator, community, member)
     return Posted(transfer, repeated)
 
 
 @transaction.atomic
-def do_reverse(*, coordinator: User, transfer: Transfer, reason: str, form_key: str) -> Posted:
-    """Undo a transfer with a new, mirrored one that names it. The caller has checked the transfer is in reach."""
+def do_reverse(*, coordinator: User, community: Community, transfer: Transfer, reason: str, form_key: str) -> Posted:
+    """Undo a transfer with a new, mirrored one that names it. The caller has checked the transfer is in
+    reach (ledger.access); this refuses one the coordinator is a party to, caused or approved."""
+    refusal = reversal_refusal(coordinator, transfer)
+    if refusal:
+        raise errors.SelfDealing(refusal)
     key = _key("reverse", coordinator, form_key)
     repeated = _already_posted(key)
     reversal = reverse_transfer(transfer=transfer, caused_by=coordinator, reason=reason, idempotency_key=key)
+    if not repeated:
+        notices.reversal_made(reversal, coordinator, community)
     return Posted(reversal, repeated)
 
 
 @dataclass(frozen=True)
-class Limits:
-    """A community's limits in minutes, as a coordinator sets them (the form has checked each)."""
+class LimitsSaved:
+    """What became of a change of limits: the policy as it now stands, and the request for the
+    raises that wait for a second coordinator (None when everything took effect)."""
 
-    member_overdraft: int
-    warning_threshold: int
-    grows_with_given: bool
-    growth_cap: int
-    fund_overdraft: int
+    policy: LimitPolicy
+    changed: bool
+    requested: Requested | None
 
 
 @transaction.atomic
-def do_update_limits(*, coordinator: User, community: Community, limits: Limits) -> LimitPolicy:
+def do_update_limits(*, coordinator: User, community: Community, limits: Limits) -> LimitsSaved:
     """A coordinator sets the community's limits. The caller has checked access.
 
-    A lower limit changes no balance: a member already further below zero simply cannot receive
-    more help until they give some.
+    Lowering a limit takes effect at once; the raises that ledger.approvals says need a second
+    coordinator wait in one request. A lower limit changes no balance: a member already further below
+    zero simply cannot receive more help until they give some.
     """
-    LimitPolicy.objects.get_or_create(community=community)
-    policy = LimitPolicy.objects.select_for_update().get(community=community)
-    policy.member_overdraft = limits.member_overdraft
-    policy.warning_threshold = limits.warning_threshold
-    policy.grows_with_given = limits.grows_with_given
-    policy.growth_cap = limits.growth_cap
-    policy.fund_overdraft = limits.fund_overdraft
-    policy.updated_by = coordinator
-    policy.full_clean()
-    policy.save()
-    logger.info("Limits of community %s set by member %s: %s", community.pk, coordinator.pk, limits)
-    return policy
-
-
-def _over_limit(account: Account, minutes: int, *, own: bool) -> str:
-    """Why a transfer out of `account` was refused, with the room it has left (read outside the lock)."""
-    account.refresh_from_db(fields=["balance", "earned"])
-    standing = standing_of(account)
-    values = {"room": duration(standing.room), "amount": duration(minutes), "limit": duration(standing.limit)}
-    if own and standing.limit:
-        message = _(
-            "You can give up to %(room)s at the moment: giving %(amount)s would take you past your limit "
-            "of %(limit)s below zero. Nothing was moved."
+    approvals.check_fund_overdraft(limits.fund_overdraft)
+    policy = approvals.locked_policy(community)
+    current = Limits.of(policy)
+    at_once, waiting = approvals.split_limits(current, limits)
+    changed = at_once != current
+    if changed:
+        approvals.apply_limits(coordinator=coordinator, policy=policy, values=asdict(at_once))
+        logger.info("Limits of community %s set by member %s: %s", community.pk, coordinator.pk, at_once)
+        notices.limits_changed(community, coordinator, policy)
+    requested = None
+    if waiting:
+        requested = approvals.request_limits(
+            coordinator=coordinator, community=community, policy=policy, values=waiting
         )
-    elif own:
-        message = _(
-            "You can give up to %(room)s at the moment: %(amount)s is more than that, and your communities "
-            "set no limit below zero for you. Nothing was moved."
-        )
-    elif standing.limit:
-        message = _(
-            "The fund can grant up to %(room)s at the moment: %(amount)s would take it past its limit of "
-            "%(limit)s below zero. Members can donate hours to the fund. Nothing was moved."
-        )
-    else:
-        message = _(
-            "The fund has %(room)s to grant at the moment, less than %(amount)s, and may not go below zero. "
-            "Members can donate hours to the fund. Nothing was moved."
-        )
-    return message % values
+    return LimitsSaved(policy=policy, changed=changed, requested=requested)

@@ -27,3 +27,19 @@ class IdempotencyConflict(LedgerError):
 
 class NotReversible(LedgerError):
     pass
+
+
+class SelfDealing(LedgerError):
+    """A coordinator tried to act on their own account, or to check their own request, with their powers."""
+
+
+class NotAllowed(LedgerError):
+    """The member may not decide this request (not a coordinator of the community or one above it)."""
+
+
+class ApprovalClosed(LedgerError):
+    """The request was already decided, cancelled or has expired."""
+
+
+class OverMaximum(LedgerError):
+    """A limit above the hard maximum in settings."""

@@ -9,13 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from communities.models import Community
 from ledger import access, queries
-from ledger.actions import Limits
+from ledger.approvals import Limits
 from ledger.models import LimitPolicy
 
 QUARTER_HOURS = _("Hours go in quarter hours: 0.25, 0.5, 0.75, 1 and so on.")
@@ -178,10 +179,11 @@ class GrantForm(KeyedForm):
 
     field_order = ["member", "hours", "reason"]
 
-    def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, community: Community, coordinator: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["member"]
-        field.queryset = queries.grant_members(community)  # type: ignore[attr-defined]
+        # Never the coordinator themself: nobody grants to their own account (a forged choice is refused).
+        field.queryset = queries.grant_members(community).exclude(pk=coordinator.pk)  # type: ignore[attr-defined]
         field.label_from_instance = lambda member: member.display_name  # type: ignore[attr-defined]
         name = community.name.replace("%", "%%")
         field.error_messages["invalid_choice"] = _("Choose an active member of %(community)s.") % {"community": name}
@@ -254,9 +256,22 @@ class LimitsForm(forms.Form):
     fund_overdraft = HoursField(
         label=_("How far below zero the community fund may go, in hours"),
         minimum=Decimal(0),
-        maximum=Decimal(1000),
-        help_text=_("0 means the fund grants only the hours members have donated to it. At most 1,000."),
+        maximum=Decimal(1000),  # replaced in __init__ by settings.LEDGER_FUND_OVERDRAFT_MAX
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        maximum = hours_of(settings.LEDGER_FUND_OVERDRAFT_MAX)
+        self.fields["fund_overdraft"] = HoursField(
+            label=_("How far below zero the community fund may go, in hours"),
+            minimum=Decimal(0),
+            maximum=maximum,
+            help_text=_(
+                "0 means the fund grants only the hours members have donated to it. At most %(max)s. "
+                "Raising it waits for a second coordinator."
+            )
+            % {"max": maximum},
+        )
 
     @classmethod
     def initial_from(cls, policy: LimitPolicy) -> dict[str, Any]:
@@ -291,3 +306,22 @@ class LimitsForm(forms.Form):
             growth_cap=HoursField.minutes(data["growth_cap"]),
             fund_overdraft=HoursField.minutes(data["fund_overdraft"]),
         )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you are rejecting it"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The coordinator who asked will see it. Up to 500 characters."),
+        error_messages={
+            "required": _("Give a reason for rejecting it: the coordinator who asked will see it."),
+            "max_length": _("The reason can be at most 500 characters."),
+        },
+    )
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give a reason for rejecting it: the coordinator who asked will see it."))
+        return reason

@@ -133,3 +133,80 @@ class LimitPolicy(models.Model):
         if not self.grows_with_given:
             return self.member_overdraft
         return min(self.growth_cap, self.member_overdraft + earned)
+
+
+class ApprovalRequest(models.Model):
+    """A grant or a change of limits that waits for a second coordinator (maker and checker).
+
+    The maker is `requested_by`; the checker, `decided_by`, is another coordinator of the community
+    or of a community above it. Approving a grant posts it once, with a key named after this request;
+    approving limits applies them. A request not decided by `expires_at` can no longer be approved.
+    """
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("Grant")
+        LIMITS = "limits", _("Change of limits")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second coordinator")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.PROTECT, related_name="ledger_approval_requests"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    limits = models.JSONField(_("the limits asked for, in minutes"), default=dict, blank=True)
+    previous_limits = models.JSONField(_("the limits before, in minutes"), default=dict, blank=True)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(_("reason for the decision"), max_length=500, blank=True)
+    expires_at = models.DateTimeField()
+    transfer = models.OneToOneField(Transfer, on_delete=models.PROTECT, null=True, blank=True, related_name="approval")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("approval request")
+        verbose_name_plural = _("approval requests")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["grant", "limits"]), name="approval_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "approved", "rejected", "expired", "cancelled"]),
+                name="approval_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="grant") | Q(member__isnull=False, minutes__gt=0),
+                name="approval_grant_names_member_and_minutes",
+            ),
+            models.CheckConstraint(condition=~Q(member=F("requested_by")), name="approval_maker_is_not_the_recipient"),
+            models.CheckConstraint(
+                condition=~Q(decided_by=F("requested_by")) | Q(state="cancelled"),
+                name="approval_checker_is_not_the_maker",
+            ),
+            models.CheckConstraint(condition=~Q(decided_by=F("member")), name="approval_checker_is_not_the_recipient"),
+            models.CheckConstraint(
+                condition=~Q(kind="grant", state="approved") | Q(transfer__isnull=False),
+                name="approval_of_a_grant_names_its_transfer",
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "state"], name="approval_community_state")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.community_id} ({self.state})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING

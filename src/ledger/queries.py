@@ -15,7 +15,7 @@ from accounts.access import shared_community_member_ids
 from accounts.models import User
 from communities.models import Community, Membership
 from ledger.limits import account_limit, warning_threshold
-from ledger.models import Account, Transfer
+from ledger.models import Account, ApprovalRequest, Transfer
 
 STATEMENT_PAGE_SIZE = 50
 
@@ -171,4 +171,15 @@ def grant_members(community: Community) -> QuerySet[User]:
         User.objects.filter(pk__in=active, is_active=True)
         .select_related("profile")
         .order_by("profile__display_name", "pk")
+    )
+
+
+def waiting_approvals(community: Community) -> list[ApprovalRequest]:
+    """The community's requests still waiting for a second coordinator, oldest first (one query)."""
+    return list(
+        ApprovalRequest.objects.filter(
+            community=community, state=ApprovalRequest.State.PENDING, expires_at__gt=timezone.now()
+        )
+        .select_related("requested_by__profile", "member__profile")
+        .order_by("pk")
     )

@@ -7,21 +7,25 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from communities.access import is_coordinator
 from communities.models import Community
 from hexitime.http import MemberRequest
 from hexitime.templatetags.hexitime import duration
-from ledger import access, actions, queries
+from ledger import access, actions, approvals, notices, queries
+from ledger.approvals import Requested, check_checker
 from ledger.errors import LedgerError
-from ledger.forms import DonateForm, FindTransferForm, GrantForm, LimitsForm, ReverseForm, renewed
+from ledger.forms import DonateForm, FindTransferForm, GrantForm, LimitsForm, RejectForm, ReverseForm, renewed
 from ledger.limits import limit_explanation
 from ledger.models import Account, LimitPolicy
 
@@ -47,7 +51,11 @@ def fund(request: MemberRequest, slug: str) -> HttpResponse:
     community = access.access_fund(request.user, slug)
     context = _statement_context(request, queries.community_fund(community))
     policy = LimitPolicy.objects.filter(community=community).first() or LimitPolicy(community=community)
-    context.update(community=community, policy=policy, find_form=FindTransferForm())
+    waiting = []
+    for item in queries.waiting_approvals(community):
+        item.community = community  # for the sentence that names it, without a query each
+        waiting.append((item, notices.describe(item)))
+    context.update(community=community, policy=policy, find_form=FindTransferForm(), waiting=waiting)
     return render(request, "ledger/fund.html", context)
 
 
@@ -116,15 +124,25 @@ def donate(request: MemberRequest) -> HttpResponse:
     return render(request, "ledger/donate.html", {"form": form})
 
 
+def _thresholds() -> dict[str, str]:
+    return {
+        "grant_threshold": duration(settings.LEDGER_GRANT_APPROVAL_MINUTES),
+        "overdraft_threshold": duration(settings.LEDGER_MEMBER_OVERDRAFT_APPROVAL_MINUTES),
+        "cap_threshold": duration(settings.LEDGER_GROWTH_CAP_APPROVAL_MINUTES),
+        "fund_maximum": duration(settings.LEDGER_FUND_OVERDRAFT_MAX),
+        "approval_days": str(settings.LEDGER_APPROVAL_DAYS),
+    }
+
+
 @login_required
 def grant(request: MemberRequest, slug: str) -> HttpResponse:
     community = access.access_fund(request.user, slug)
-    form = GrantForm(request.POST or None, community=community)
+    form = GrantForm(request.POST or None, community=community, coordinator=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         minutes = form.minutes
         try:
-            posted = actions.do_grant(
+            result = actions.do_grant(
                 coordinator=request.user,
                 community=community,
                 member=data["member"],
@@ -134,15 +152,30 @@ def grant(request: MemberRequest, slug: str) -> HttpResponse:
             )
         except LedgerError as error:
             messages.error(request, str(error))
-            form = GrantForm(renewed(request.POST), community=community)
+            form = GrantForm(renewed(request.POST), community=community, coordinator=request.user)
         else:
-            values = {"time": duration(posted.transfer.amount), "name": data["member"].display_name}
-            if posted.repeated:
+            name = data["member"].display_name
+            if isinstance(result, Requested):
+                values = {"time": duration(minutes), "name": name, **_thresholds()}
+                if result.repeated:
+                    messages.info(request, _("This grant was already asked for with this form. Nothing more was done."))
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Your grant of %(time)s to %(name)s waits for a second coordinator: grants of more "
+                            "than %(grant_threshold)s need one. The other coordinators have been told."
+                        )
+                        % values,
+                    )
+            elif result.repeated:
                 messages.info(request, _("This grant was already made with this form. Nothing more was moved."))
             else:
+                values = {"time": duration(result.transfer.amount), "name": name}
                 messages.success(request, _("You granted %(time)s from the fund to %(name)s.") % values)
             return redirect("ledger:fund", slug=community.slug)
-    return render(request, "ledger/grant.html", {"community": community, "form": form})
+    context = {"community": community, "form": form, **_thresholds()}
+    return render(request, "ledger/grant.html", context)
 
 
 @login_required
@@ -167,6 +200,7 @@ def reversal(request: MemberRequest, slug: str, transfer_id: int) -> HttpRespons
         try:
             posted = actions.do_reverse(
                 coordinator=request.user,
+                community=community,
                 transfer=transfer,
                 reason=form.cleaned_data["reason"],
                 form_key=form.form_key,
@@ -190,6 +224,7 @@ def reversal(request: MemberRequest, slug: str, transfer_id: int) -> HttpRespons
         "debit_name": queries.account_name(transfer.debit),
         "credit_name": queries.account_name(transfer.credit),
         "reversal": getattr(transfer, "reversed_by", None),
+        "refusal": access.reversal_refusal(request.user, transfer),
         "form": form,
     }
     return render(request, "ledger/reverse.html", context)
@@ -201,7 +236,97 @@ def limits(request: MemberRequest, slug: str) -> HttpResponse:
     policy = LimitPolicy.objects.filter(community=community).first() or LimitPolicy(community=community)
     form = LimitsForm(request.POST or None, initial=LimitsForm.initial_from(policy))
     if request.method == "POST" and form.is_valid():
-        actions.do_update_limits(coordinator=request.user, community=community, limits=form.limits())
-        messages.success(request, _("The limits of %(community)s are saved.") % {"community": community.name})
+        try:
+            saved = actions.do_update_limits(coordinator=request.user, community=community, limits=form.limits())
+        except LedgerError as error:
+            messages.error(request, str(error))
+        else:
+            values = {"community": community.name}
+            if saved.requested is None:
+                messages.success(request, _("The limits of %(community)s are saved.") % values)
+            else:
+                if saved.changed:
+                    messages.success(request, _("The lower limits of %(community)s are saved.") % values)
+                messages.info(
+                    request,
+                    _(
+                        "The raised limits wait for a second coordinator of %(community)s or of a community it "
+                        "belongs to. The other coordinators have been told."
+                    )
+                    % values,
+                )
+            return redirect("ledger:fund", slug=community.slug)
+    return render(request, "ledger/limits.html", {"community": community, "form": form, **_thresholds()})
+
+
+# --- requests waiting for a second coordinator -------------------------------------------------------
+
+
+@login_required
+def approval(request: MemberRequest, slug: str, approval_id: int) -> HttpResponse:
+    """A request for a second coordinator: what it asks, and approve, reject or cancel it."""
+    community, item = access.access_approval(request.user, slug, approval_id)
+    refusal = ""
+    if item.requested_by_id != request.user.pk:
+        try:
+            check_checker(request.user, item)
+        except LedgerError as error:
+            refusal = str(error)
+    context = {
+        "community": community,
+        "approval": item,
+        "what": notices.describe(item),
+        "refusal": refusal,
+        "is_maker": item.requested_by_id == request.user.pk,
+        "is_expired": item.is_pending and item.expires_at <= timezone.now(),
+        "reject_form": RejectForm(),
+    }
+    return render(request, "ledger/approval.html", context)
+
+
+def _decide(request: MemberRequest, slug: str, approval_id: int, decision: str) -> HttpResponse:
+    community, item = access.access_approval(request.user, slug, approval_id)
+    here = redirect("ledger:approval", slug=community.slug, approval_id=item.pk)
+    values = {"what": notices.describe(item)}
+    try:
+        if decision == "approve":
+            decided = approvals.do_approve(checker=request.user, approval=item)
+            if decided.repeated:
+                messages.info(request, _("You had already approved this. Nothing more was changed."))
+            else:
+                messages.success(request, _("You approved %(what)s. It has taken effect.") % values)
+        elif decision == "reject":
+            form = RejectForm(request.POST)
+            if not form.is_valid():
+                for error in form.errors.get("reason", []):
+                    messages.error(request, str(error))
+                return here
+            approvals.do_reject(checker=request.user, approval=item, reason=form.cleaned_data["reason"])
+            messages.success(request, _("You rejected %(what)s. Nothing was changed.") % values)
+        else:
+            approvals.do_cancel(maker=request.user, approval=item)
+            messages.success(request, _("You withdrew your request for %(what)s.") % values)
+    except LedgerError as error:
+        messages.error(request, str(error))
+        return here
+    if is_coordinator(request.user, community):
         return redirect("ledger:fund", slug=community.slug)
-    return render(request, "ledger/limits.html", {"community": community, "form": form})
+    return here
+
+
+@login_required
+@require_POST
+def approve(request: MemberRequest, slug: str, approval_id: int) -> HttpResponse:
+    return _decide(request, slug, approval_id, "approve")
+
+
+@login_required
+@require_POST
+def reject(request: MemberRequest, slug: str, approval_id: int) -> HttpResponse:
+    return _decide(request, slug, approval_id, "reject")
+
+
+@login_required
+@require_POST
+def cancel(request: MemberRequest, slug: str, approval_id: int) -> HttpResponse:
+    return _decide(request, slug, approval_id, "cancel")
