@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
 from communities.models import Community
+from hexitime.forms import CleanCharField, CleanTextField
 from skills.models import Skill, SkillCategory
 
 
@@ -45,6 +46,13 @@ class ProfileForm(forms.ModelForm[Profile]):
             "availability",
             "preferred_mode",
         ]
+        field_classes = {
+            "display_name": CleanCharField,
+            "pronouns": CleanCharField,
+            "organisation": CleanCharField,
+            "bio": CleanTextField,
+            "availability": CleanCharField,
+        }
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 5}),
             "preferred_mode": forms.RadioSelect,
@@ -75,7 +83,7 @@ class ProfileForm(forms.ModelForm[Profile]):
 class MemberSearchForm(forms.Form):
     """Filters of the members directory, read from the query string."""
 
-    name = forms.CharField(label=_("Name"), required=False, max_length=80)
+    name = CleanCharField(label=_("Name"), required=False, max_length=80)
     skill = forms.ModelChoiceField(
         label=_("QI skill"),
         required=False,
@@ -85,5 +93,5 @@ class MemberSearchForm(forms.Form):
         error_messages={"invalid_choice": _("There is no QI skill called ‘%(value)s’.")},
     )
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Any role")), *Profile.Role.choices])
-    organisation = forms.CharField(label=_("Organisation"), required=False, max_length=120)
+    organisation = CleanCharField(label=_("Organisation"), required=False, max_length=120)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput)

@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
+from hexitime.forms import CleanTextField
 
 
 class JoinForm(forms.Form):
-    note = forms.CharField(
+    note = CleanTextField(
         label=_("Why would you like to join? (optional)"),
         help_text=_("Coordinators read this when they decide on your application."),
         required=False,
@@ -16,7 +17,7 @@ class JoinForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("decline", _("Decline"))])
-    reason = forms.CharField(
+    reason = CleanTextField(
         label=_("Reason (optional, shown to the applicant)"),
         required=False,
         max_length=1000,
@@ -28,6 +29,7 @@ class CommunityEditForm(forms.ModelForm[Community]):
     class Meta:
         model = Community
         fields = ["description", "join_policy"]
+        field_classes = {"description": CleanTextField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "join_policy": forms.RadioSelect,

@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import MAX_MESSAGE_LENGTH, MAX_REASON_LENGTH
+from hexitime.forms import CleanTextField
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
+    body = CleanTextField(
         label=_("Your message"),
         max_length=MAX_MESSAGE_LENGTH,
         help_text=_("Plain text, up to 2,000 characters. Web addresses become links."),
@@ -26,7 +27,7 @@ class ThreadMessageForm(MessageForm):
 
 
 class ReportForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanTextField(
         label=_("What is wrong with this message?"),
         help_text=_("Only the coordinators of a community you share with its author will read this."),
         max_length=MAX_REASON_LENGTH,
@@ -39,7 +40,7 @@ class ReportForm(forms.Form):
 
 
 class ResolveReportForm(forms.Form):
-    note = forms.CharField(
+    note = CleanTextField(
         label=_("What you did"),
         max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from hexitime.forms import CleanCharField, CleanTextField
 from ledger.forms import HoursField
 
 MIN_HOURS, MAX_HOURS = Decimal("0.25"), Decimal(100)
@@ -33,12 +34,12 @@ class ProposeForm(forms.Form):
         choices=[("give", _("I give my time")), ("receive", _("I receive their help"))],
         widget=forms.RadioSelect,
     )
-    title = forms.CharField(label=_("What the work is"), max_length=120)
+    title = CleanCharField(label=_("What the work is"), max_length=120)
     hours = hours_field(label=_("Hours"), help_text=_("In quarter hours, from 0.25 to 100."))
-    window = forms.CharField(
+    window = CleanCharField(
         label=_("When"), max_length=120, help_text=_("A date or a window, for example ‘any Tuesday in March’.")
     )
-    message = forms.CharField(
+    message = CleanTextField(
         label=_("Message"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
@@ -56,7 +57,7 @@ class ProposeForm(forms.Form):
 
 
 class ReasonForm(VersionedForm):
-    reason = forms.CharField(
+    reason = CleanTextField(
         label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
@@ -66,7 +67,7 @@ class RecordForm(VersionedForm):
 
 
 class DisputeForm(VersionedForm):
-    reason = forms.CharField(
+    reason = CleanTextField(
         label=_("What is wrong with the recorded hours?"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -85,7 +86,7 @@ class ResolveForm(VersionedForm):
         widget=forms.RadioSelect,
     )
     hours = hours_field(label=_("Hours, if different"), required=False)
-    reason = forms.CharField(
+    reason = CleanTextField(
         label=_("Reason (both sides see it)"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -102,10 +103,10 @@ class ResolveForm(VersionedForm):
 class BrokerForm(forms.Form):
     provider = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Who gave the time"))
     recipient = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Who received it"))
-    title = forms.CharField(label=_("What the work was"), max_length=120)
+    title = CleanCharField(label=_("What the work was"), max_length=120)
     hours = hours_field(label=_("Hours given"))
-    window = forms.CharField(label=_("When"), max_length=120)
-    note = forms.CharField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    window = CleanCharField(label=_("When"), max_length=120)
+    note = CleanTextField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

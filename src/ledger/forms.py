@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from communities.models import Community
+from hexitime.forms import CleanTextField
 from ledger import access, queries
 from ledger.approvals import Limits
 from ledger.models import LimitPolicy
@@ -110,7 +111,7 @@ class DonateForm(KeyedForm):
         maximum=Decimal(100),
         help_text=_("In quarter hours, from 0.25 to 100."),
     )
-    note = forms.CharField(
+    note = CleanTextField(
         label=_("A note"),
         required=False,
         max_length=500,
@@ -166,7 +167,7 @@ class GrantForm(KeyedForm):
         maximum=Decimal(100),
         help_text=_("In quarter hours, from 0.25 to 100."),
     )
-    reason = forms.CharField(
+    reason = CleanTextField(
         label=_("Reason"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -196,7 +197,7 @@ class GrantForm(KeyedForm):
 
 
 class ReverseForm(KeyedForm):
-    reason = forms.CharField(
+    reason = CleanTextField(
         label=_("Reason for the reversal"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -309,7 +310,7 @@ class LimitsForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanTextField(
         label=_("Why you are rejecting it"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import grouped_skill_choices
 from accounts.models import User
 from communities.models import Community, Membership
+from hexitime.forms import CleanCharField, CleanTextField
 from listings import visibility
 from listings.actions import ListingData
 from listings.models import DEFAULT_LIFETIME, MAX_LIFETIME, MAX_MINUTES, MIN_MINUTES, Campaign, Listing
@@ -40,20 +41,20 @@ class ListingForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whether this is an offer or a request.")},
     )
-    title = forms.CharField(
+    title = CleanCharField(
         label=_("Title"),
         max_length=120,
         help_text=_("For example ‘Coaching on run charts’ or ‘Help designing a patient survey’."),
         error_messages={"required": _("Enter a title.")},
     )
-    description = forms.CharField(
+    description = CleanTextField(
         label=_("Description"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What you can give or what you need, and anything a partner should know. Up to 4,000 characters."),
         error_messages={"required": _("Describe what you offer or need.")},
     )
-    improvement = forms.CharField(
+    improvement = CleanCharField(
         label=_("The improvement it serves"),
         max_length=300,
         help_text=_("For example ‘Fewer falls on elderly care wards’."),
@@ -79,7 +80,7 @@ class ListingForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("How"), choices=Listing.Mode.choices, initial=Listing.Mode.EITHER, widget=forms.RadioSelect
     )
-    place = forms.CharField(label=_("Place"), max_length=120, required=False, help_text=_("Where, if in person."))
+    place = CleanCharField(label=_("Place"), max_length=120, required=False, help_text=_("Where, if in person."))
     hours = forms.DecimalField(
         label=_("Estimated hours"),
         min_value=Decimal("0.25"),
@@ -191,7 +192,7 @@ class ListingForm(forms.Form):
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanTextField(
         label=_("Reason (the author will see it)"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -200,8 +201,8 @@ class HideForm(forms.Form):
 
 
 class CampaignForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
-    description = forms.CharField(
+    name = CleanCharField(label=_("Name"), max_length=120)
+    description = CleanTextField(
         label=_("Description"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     starts_on = forms.DateField(
@@ -239,7 +240,7 @@ class CampaignForm(forms.Form):
 class SearchForm(forms.Form):
     """The search page's filters, read from the query string so every search is a shareable link."""
 
-    q = forms.CharField(
+    q = CleanCharField(
         label=_("Search words"),
         required=False,
         max_length=200,
