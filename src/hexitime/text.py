@@ -28,8 +28,10 @@ _PRIVATE_USE = "\ue000-\uf8ff"
 _CONTROLS = "\x00-\x1f\x7f-\x9f"
 
 _INVISIBLE = re.compile(f"[{_BIDI}{_ZERO_WIDTH}{_PRIVATE_USE}]")
-# In a line, controls (tab, line breaks and the rest) and separators become spaces, then collapse.
-_LINE_BREAKING = re.compile(f"[{_CONTROLS}\u2028\u2029]")
+# In a line, white-space controls (tab, line breaks, separators) become spaces, then collapse;
+# the other controls go.
+_LINE_BREAKING = re.compile("[\t\n\x0b\x0c\r\x1c-\x1f\x85\u2028\u2029]")
+_CONTROL = re.compile(f"[{_CONTROLS}]")
 _SPACES = re.compile(r"\s+")
 # In text, line and paragraph separators become line breaks; a tab becomes a space; other
 # controls go.
@@ -39,7 +41,7 @@ _TEXT_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def clean_line(text: str) -> str:
     """One line of member text: no controls or invisible characters, white space collapsed."""
     text = _INVISIBLE.sub("", text)
-    text = _LINE_BREAKING.sub(" ", text)
+    text = _CONTROL.sub("", _LINE_BREAKING.sub(" ", text))
     return _SPACES.sub(" ", text).strip()
 
 

@@ -1,7 +1,10 @@
 """Member text is cleaned on the way in: hexitime.text and the form fields that use it."""
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from accounts.models import Profile, User
 from hexitime.forms import CleanCharField, CleanTextField
 from hexitime.text import clean_line, clean_text
 
@@ -66,3 +69,31 @@ def test_clean_text_field_keeps_line_breaks_and_is_a_text_area() -> None:
     assert field.clean("one\r\ntwo\x03") == "one\ntwo"
     assert field.clean("") == ""
     assert field.widget.__class__.__name__ == "Textarea"
+
+
+@pytest.mark.django_db
+def test_a_display_name_cannot_forge_lines_in_an_email(alice: User, alice_client: Client) -> None:
+    data = {
+        "display_name": "Alice\r\nBcc: everyone@example.org\u202e",
+        "pronouns": "she/\x1bher",
+        "role": "analyst",
+        "organisation": "River\u200bside",
+        "bio": "Line one\r\nLine two\x02",
+        "availability": "Tuesdays\nand Fridays",
+        "preferred_mode": "remote",
+    }
+    response = alice_client.post(reverse("accounts:profile_edit"), data)
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=alice)
+    assert profile.display_name == "Alice Bcc: everyone@example.org"
+    assert (profile.pronouns, profile.organisation) == ("she/her", "Riverside")
+    assert (profile.bio, profile.availability) == ("Line one\nLine two", "Tuesdays and Fridays")
+
+
+@pytest.mark.django_db
+def test_a_name_of_only_invisible_characters_is_refused(alice: User, alice_client: Client) -> None:
+    data = {"display_name": "\u200b\x02\u202e", "role": "analyst", "preferred_mode": "remote"}
+    response = alice_client.post(reverse("accounts:profile_edit"), data)
+    assert response.status_code == 200
+    assert "Enter the name other members will see." in response.content.decode()
+    assert Profile.objects.get(user=alice).display_name == "Alice Adams"
