@@ -35,8 +35,8 @@ class AdminAccess(Enum):
     LOG_IN = "log in through allauth"
     NOT_STAFF = "not active staff"
     VERIFY_EMAIL = "e-mail address not verified"
-    CONFIRM_PASSWORD = "session not authenticated through allauth"
-    PASS_SECOND_FACTOR = "second factor not passed in this session"
+    REAUTHENTICATE = "session not authenticated through allauth"
+    SECOND_FACTOR_NEEDED = "second factor not passed in this session"
     SET_UP_SECOND_FACTOR = "two-factor authentication not turned on"
 
 
@@ -51,10 +51,10 @@ def admin_access(*, request: HttpRequest) -> AdminAccess:
         return AdminAccess.VERIFY_EMAIL
     records = get_authentication_records(request, user)
     if not records:
-        return AdminAccess.CONFIRM_PASSWORD
+        return AdminAccess.REAUTHENTICATE
     if is_mfa_enabled(user, SECOND_FACTORS):
         if not any(record.get("method") == "mfa" for record in records):
-            return AdminAccess.PASS_SECOND_FACTOR
+            return AdminAccess.SECOND_FACTOR_NEEDED
     elif settings.ADMIN_REQUIRE_MFA:
         return AdminAccess.SET_UP_SECOND_FACTOR
     return AdminAccess.ALLOWED
@@ -80,10 +80,10 @@ class HexitimeAdminSite(admin.AdminSite):
         if access is AdminAccess.VERIFY_EMAIL:
             messages.warning(request, _("Verify your email address before you use the admin."))
             return HttpResponseRedirect(reverse("account_email"))
-        if access is AdminAccess.CONFIRM_PASSWORD:
+        if access is AdminAccess.REAUTHENTICATE:
             messages.info(request, _("Enter your password again to use the admin."))
             return redirect_to_login(next_url, reverse("account_reauthenticate"))
-        if access is AdminAccess.PASS_SECOND_FACTOR:
+        if access is AdminAccess.SECOND_FACTOR_NEEDED:
             messages.info(request, _("Enter a code from your authenticator app to use the admin."))
             return redirect_to_login(next_url, reverse("mfa_reauthenticate"))
         messages.warning(request, _("Staff must turn on two-factor authentication before they use the admin."))

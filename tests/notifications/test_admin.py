@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import User
 from notifications.kinds import Delivery, Kind
 from notifications.models import NotificationPreference, OutboundEmail
-from tests.conftest import client_for
+from tests.conftest import admin_client_for
 from tests.factories import UserFactory
 from tests.notifications.helpers import notify_now
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(db: None) -> Client:
-    return client_for(UserFactory(email="staff@example.org", is_staff=True, is_superuser=True))
+    return admin_client_for(UserFactory(email="staff@example.org", is_staff=True, is_superuser=True))
 
 
 def test_staff_see_each_list_read_only(staff_client: Client, bob: User, django_capture_on_commit_callbacks) -> None:
