@@ -45,6 +45,7 @@ class ProfileForm(forms.ModelForm[Profile]):
             "skills",
             "availability",
             "preferred_mode",
+            "may_be_brokered",
         ]
         field_classes = {
             "display_name": CleanCharField,

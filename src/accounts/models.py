@@ -94,6 +94,14 @@ class Profile(models.Model):
         limit_choices_to={"kind": "region"},
         verbose_name=_("region"),
     )
+    may_be_brokered = models.BooleanField(
+        _("Coordinators may record exchanges for me, because I am often offline"),
+        default=False,
+        help_text=_(
+            "A coordinator of your community can then record an exchange you took part in. "
+            "You are told each time, and can dispute it before it is confirmed."
+        ),
+    )
     onboarded_at = models.DateTimeField(_("profile completed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -4,6 +4,8 @@ A conversation is open to its participants and to nobody else: everyone else get
 as for a conversation that does not exist, so nobody can probe which conversations exist.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -12,7 +14,7 @@ from accounts.access import can_see_member
 from accounts.models import User
 from communities.access import coordinated_community_ids
 from communities.models import Membership
-from conversations.models import Conversation, Message, MessageReport, Participant
+from conversations.models import Block, Conversation, Message, MessageReport, Participant
 from exchanges.access import is_party
 from exchanges.models import Exchange
 
@@ -45,6 +47,20 @@ def access_exchange(member: User, exchange_id: int) -> Exchange:
     if exchange is None or not is_party(member, exchange):
         raise Http404(_("This exchange is not available to you."))
     return exchange
+
+
+def blocks_either_way(member_id: int, other_ids: Iterable[int]) -> QuerySet[Block]:
+    """Blocks between the member and any of the others, whoever made them."""
+    ids = list(other_ids)
+    return Block.objects.filter(
+        Q(blocker_id=member_id, blocked_id__in=ids) | Q(blocker_id__in=ids, blocked_id=member_id)
+    )
+
+
+def is_blocked_either_way(member_id: int, other_ids: Iterable[int]) -> bool:
+    """Whether the member blocked any of the others or was blocked by one of them: then neither
+    may reach the other (messages, exchange proposals, brokered records)."""
+    return blocks_either_way(member_id, other_ids).exists()
 
 
 def shares_conversation(a: User, b_id: int) -> bool:

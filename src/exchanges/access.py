@@ -1,13 +1,15 @@
 """Who may see or act on which exchange. Views reach exchanges only through here."""
 
-from django.db.models import Q, QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communities.access import coordinated_community_ids
 from communities.models import Community, Membership
-from exchanges.models import Exchange
+from exchanges.models import Exchange, ExchangeRecipient, OfflineMark
 
 
 def involved_community_ids(exchange: Exchange) -> set[int]:
@@ -26,10 +28,63 @@ def is_party(member: User, exchange: Exchange) -> bool:
 
 
 def can_resolve(member: User, exchange: Exchange) -> bool:
-    """Coordinators of the communities involved resolve disputes (not of their own exchanges)."""
-    if is_party(member, exchange):
+    """Coordinators of the communities involved resolve disputes, but not of their own exchanges
+    nor of exchanges they recorded for others (broker mode)."""
+    if is_party(member, exchange) or member.pk == exchange.brokered_by_id:
         return False
     return bool(set(coordinated_community_ids(member)) & involved_community_ids(exchange))
+
+
+def answerable_rows(
+    member: User, exchange: Exchange, rows: Iterable[ExchangeRecipient], *, disputing: bool = False
+) -> list[ExchangeRecipient]:
+    """Of the pending recipient rows, those this member may confirm (or, disputing, dispute).
+
+    In a group exchange each recipient answers for their own row. Otherwise the side who did not
+    record the hours answers. In a brokered exchange a coordinator recorded it, so either side
+    may dispute, but only the recipient, whose credits move, may confirm it before the deadline.
+    """
+    pending = [row for row in rows if row.state == ExchangeRecipient.State.PENDING]
+    if exchange.is_group:
+        return [row for row in pending if row.recipient_id == member.pk]
+    is_provider = member.pk == exchange.provider_id
+    if not (is_provider or any(row.recipient_id == member.pk for row in pending)):
+        return []
+    if exchange.brokered_by_id is not None:
+        return pending if disputing else [row for row in pending if row.recipient_id == member.pk]
+    return [] if member.pk == exchange.recorded_by_id else pending
+
+
+def active_offline_marks(community: Community) -> QuerySet[OfflineMark]:
+    return OfflineMark.objects.filter(community=community, withdrawn_at__isnull=True)
+
+
+def brokerable_members(community: Community) -> QuerySet[User]:
+    """Active members of the community a coordinator may record exchanges for: those who agreed on
+    their profile, and those a coordinator marked as offline (until they withdraw it)."""
+    marked = active_offline_marks(community).filter(member_id=OuterRef("pk"))
+    return User.objects.filter(
+        Q(profile__may_be_brokered=True) | Exists(marked),
+        is_active=True,
+        memberships__community=community,
+        memberships__status=Membership.Status.ACTIVE,
+    )
+
+
+def access_offline_mark(member: User, mark_id: int) -> OfflineMark:
+    """An offline mark the member may withdraw: their own, or one in a community they coordinate."""
+    mark = (
+        OfflineMark.objects.select_related("community", "member__profile")
+        .filter(Q(member=member) | Q(community_id__in=coordinated_community_ids(member)), pk=mark_id)
+        .first()
+    )
+    if mark is None:
+        raise Http404(_("This is not available to you."))
+    return mark
+
+
+def is_brokerable(member: User, community: Community) -> bool:
+    return brokerable_members(community).filter(pk=member.pk).exists()
 
 
 def visible_exchanges(member: User) -> QuerySet[Exchange]:

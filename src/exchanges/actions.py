@@ -3,19 +3,34 @@
 Confirmation posts one transfer per recipient, recipient -> provider, through the ledger's
 post_transfer with the key "exchange:<id>:recipient:<row>", so it happens exactly once however
 often it is asked for (double clicks, a member and the auto-confirm task at the same moment).
+
+Forms that create an exchange (propose, broker) carry a key made when the form is rendered; it is
+stored on the exchange as "<purpose>:<actor id>:<key>", so a repeated post finds the first
+exchange (errors.AlreadySent) and creates and tells nothing.
 """
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from communities.access import is_active_member, is_coordinator
 from communities.models import Community
+from conversations.access import is_blocked_either_way
 from exchanges import errors, notices
-from exchanges.access import can_resolve, is_party
-from exchanges.models import MAX_MINUTES, MIN_MINUTES, Exchange, ExchangeEvent, ExchangeRecipient
+from exchanges.access import answerable_rows, can_resolve, is_brokerable, is_party
+from exchanges.models import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    Exchange,
+    ExchangeEvent,
+    ExchangeRecipient,
+    OfflineMark,
+    far_from_agreed,
+)
 from ledger.accounts import account_of
 from ledger.errors import LedgerError
 from ledger.models import Transfer
@@ -63,6 +78,27 @@ def _other_party(member: User, exchange: Exchange) -> bool:
     return is_party(member, exchange) and member.pk != exchange.proposed_by_id
 
 
+def _key(purpose: str, actor: User, form_key: str | None) -> str | None:
+    return f"{purpose}:{actor.pk}:{form_key}" if form_key else None
+
+
+def _refuse_repeat(key: str | None, message: str) -> None:
+    """Raise AlreadySent with the first exchange when this key already made one."""
+    first = Exchange.objects.filter(idempotency_key=key).first() if key else None
+    if first is not None:
+        raise errors.AlreadySent(message, exchange=first)
+
+
+# The only thing either side of a block learns of it when proposing.
+PROPOSAL_BLOCKED = gettext_lazy("You can't propose an exchange to this member.")
+
+
+def check_not_blocked(proposer: User, others: list[User]) -> None:
+    """A block either way stops a proposal; the refusal reveals nothing more (as in conversations)."""
+    if is_blocked_either_way(proposer.pk, [other.pk for other in others if other.pk != proposer.pk]):
+        raise errors.NotAllowed(str(PROPOSAL_BLOCKED))
+
+
 @transaction.atomic
 def do_propose(
     *,
@@ -75,19 +111,34 @@ def do_propose(
     window: str,
     message: str = "",
     listing: Listing | None = None,
+    form_key: str | None = None,
 ) -> Exchange:
-    """Propose an exchange; the other side accepts or declines. The caller checked who may propose."""
-    exchange = _create(
-        proposer=proposer,
-        provider=provider,
-        recipients=recipients,
-        community=community,
-        title=title,
-        minutes=minutes,
-        window=window,
-        message=message,
-        listing=listing,
-    )
+    """Propose an exchange; the other side accepts or declines. The caller checked who may propose.
+
+    A block between the proposer and anyone else in it refuses the proposal. The same form key
+    sent again raises AlreadySent with the first proposal, and nobody is told twice.
+    """
+    key = _key("propose", proposer, form_key)
+    already = _("You already sent this proposal; here it is. Nothing was sent twice.")
+    _refuse_repeat(key, already)
+    check_not_blocked(proposer, [provider, *recipients])
+    try:
+        with transaction.atomic():
+            exchange = _create(
+                proposer=proposer,
+                provider=provider,
+                recipients=recipients,
+                community=community,
+                title=title,
+                minutes=minutes,
+                window=window,
+                message=message,
+                listing=listing,
+                idempotency_key=key,
+            )
+    except IntegrityError:
+        _refuse_repeat(key, already)  # the same form, sent at the same moment, made it first
+        raise
     notices.exchange_proposed(exchange, proposer)
     return exchange
 
@@ -103,6 +154,8 @@ def _create(
     window: str,
     message: str = "",
     listing: Listing | None = None,
+    idempotency_key: str | None = None,
+    proposed_event: bool = True,
 ) -> Exchange:
     """Write a proposed exchange and its recipients; do_propose and do_broker_exchange decide who is told."""
     check_minutes(minutes)
@@ -121,9 +174,11 @@ def _create(
         window=window.strip(),
         proposed_minutes=minutes,
         is_group=len(recipients) > 1,
+        idempotency_key=idempotency_key,
     )
     ExchangeRecipient.objects.bulk_create([ExchangeRecipient(exchange=exchange, recipient=r) for r in recipients])
-    ExchangeEvent.objects.create(exchange=exchange, actor=proposer, kind=ExchangeEvent.Kind.PROPOSED, note=message)
+    if proposed_event:
+        ExchangeEvent.objects.create(exchange=exchange, actor=proposer, kind=ExchangeEvent.Kind.PROPOSED, note=message)
     return exchange
 
 
@@ -167,7 +222,11 @@ def do_cancel(*, member: User, exchange: Exchange, reason: str = "", version: in
 
 @transaction.atomic
 def do_record_hours(*, member: User, exchange: Exchange, minutes: int, version: int | None = None) -> Exchange:
-    """Record the hours actually given; the other side then confirms or disputes."""
+    """Record the hours actually given; the other side then confirms or disputes.
+
+    Hours far from those agreed (exchanges.models.far_from_agreed) get no deadline: they never
+    confirm themselves, and wait for the other side to confirm or dispute them.
+    """
     exchange = _locked(exchange, version)
     _expect(exchange, State.AGREED)
     check_minutes(minutes)
@@ -180,11 +239,13 @@ def do_record_hours(*, member: User, exchange: Exchange, minutes: int, version: 
     exchange.recorded_minutes = minutes
     exchange.recorded_by = member
     exchange.recorded_at = now
-    exchange.confirm_deadline = now + timedelta(days=exchange.community.auto_confirm_days)
+    far = far_from_agreed(agreed=exchange.proposed_minutes, recorded=minutes)
+    exchange.confirm_deadline = None if far else now + timedelta(days=exchange.community.auto_confirm_days)
     exchange.recipients.update(minutes=minutes)
     _save(exchange, member, ExchangeEvent.Kind.RECORDED, minutes=minutes)
     notices.exchange_recorded(exchange, member)
-    _schedule_confirmation(exchange)
+    if not far:
+        _schedule_confirmation(exchange)
     return exchange
 
 
@@ -196,14 +257,10 @@ def _schedule_confirmation(exchange: Exchange) -> None:
     transaction.on_commit(lambda: tasks.enqueue_confirmation_jobs(exchange.pk, deadline, deadline - REMINDER_BEFORE))
 
 
-def _confirmer_rows(member: User, exchange: Exchange) -> list[ExchangeRecipient]:
-    """The recipient rows this member may confirm or dispute."""
+def _confirmer_rows(member: User, exchange: Exchange, *, disputing: bool = False) -> list[ExchangeRecipient]:
+    """The recipient rows this member may confirm or dispute (the rule of access.answerable_rows)."""
     rows = list(exchange.recipients.select_for_update().filter(state=ExchangeRecipient.State.PENDING))
-    if exchange.is_group:
-        return [row for row in rows if row.recipient_id == member.pk]
-    if member.pk == exchange.recorded_by_id or not is_party(member, exchange):
-        return []
-    return rows
+    return answerable_rows(member, exchange, rows, disputing=disputing)
 
 
 def _pay(row: ExchangeRecipient, exchange: Exchange, minutes: int, actor: User | None) -> None:
@@ -261,7 +318,7 @@ def do_dispute(*, member: User, exchange: Exchange, reason: str, version: int | 
     _expect(exchange, State.COMPLETED)
     if not reason.strip():
         raise errors.NotAllowed(_("Say what is wrong with the recorded hours, for the coordinators."))
-    rows = _confirmer_rows(member, exchange)
+    rows = _confirmer_rows(member, exchange, disputing=True)
     if not rows:
         raise errors.NotAllowed(_("Only the other side can dispute the hours."))
     for row in rows:
@@ -324,6 +381,8 @@ def do_auto_confirm(*, exchange_id: int) -> Exchange | None:
         if exchange.confirm_deadline is None or exchange.confirm_deadline > timezone.now():
             return exchange
         assert exchange.recorded_minutes is not None
+        if exchange.hours_far_from_agreed:
+            return exchange  # only an explicit confirmation settles hours far from those agreed
         rows = list(exchange.recipients.select_for_update().filter(state=ExchangeRecipient.State.PENDING))
         try:
             with transaction.atomic():
@@ -357,38 +416,109 @@ def do_broker_exchange(
     minutes: int,
     window: str,
     note: str = "",
+    form_key: str | None = None,
 ) -> Exchange:
-    """A coordinator records a finished exchange for a member who is offline, and confirms it.
+    """A coordinator records a finished exchange for a member who is offline (broker mode).
 
-    The record says who recorded it; the transfer names the coordinator as its cause.
+    Both sides are active members of the community, neither is the coordinator, and at least one
+    agreed to be brokered or was marked as offline. Nothing moves at once: the record awaits the
+    community's confirmation window like any other, both sides are told the deadline, either may
+    dispute it, the recipient may confirm it, and silence confirms it at the deadline. The
+    coordinator can never confirm or resolve it.
     """
+    key = _key("broker", coordinator, form_key)
+    _refuse_repeat(key, _("You already recorded this exchange; here it is. Nothing was recorded twice."))
     check_minutes(minutes)
-    exchange = _create(
-        proposer=provider,
-        provider=provider,
-        recipients=[recipient],
-        community=community,
-        title=title,
-        minutes=minutes,
-        window=window,
-        message=note,
-    )
+    if not is_coordinator(coordinator, community):
+        raise errors.NotAllowed(_("Only coordinators of this community can record exchanges for its members."))
+    if coordinator.pk in (provider.pk, recipient.pk):
+        raise errors.NotAllowed(_("You can't record an exchange you take part in. Ask another coordinator."))
+    if provider.pk == recipient.pk:
+        raise errors.NotAllowed(_("Someone cannot exchange hours with themselves."))
+    for person in (provider, recipient):
+        if not (person.is_active and is_active_member(person, community)):
+            raise errors.NotAllowed(
+                _("%(name)s is not an active member of %(community)s.")
+                % {"name": person.display_name, "community": community.name}
+            )
+    if not (is_brokerable(provider, community) or is_brokerable(recipient, community)):
+        raise errors.NotAllowed(
+            _(
+                "Neither member has agreed to have exchanges recorded for them or been marked as offline. "
+                "Mark the member who is offline first."
+            )
+        )
+    if is_blocked_either_way(provider.pk, [recipient.pk]):
+        raise errors.NotAllowed(_("You can't record an exchange between these members."))
+    try:
+        with transaction.atomic():
+            exchange = _create(
+                proposer=provider,
+                provider=provider,
+                recipients=[recipient],
+                community=community,
+                title=title,
+                minutes=minutes,
+                window=window,
+                message=note,
+                idempotency_key=key,
+                proposed_event=False,
+            )
+    except IntegrityError:
+        _refuse_repeat(key, _("You already recorded this exchange; here it is. Nothing was recorded twice."))
+        raise
     now = timezone.now()
     exchange.brokered_by = coordinator
     exchange.state = State.COMPLETED
     exchange.recorded_minutes = minutes
     exchange.recorded_by = coordinator
     exchange.recorded_at = now
+    exchange.confirm_deadline = now + timedelta(days=community.auto_confirm_days)
+    exchange.recipients.update(minutes=minutes)
     _save(exchange, coordinator, ExchangeEvent.Kind.BROKERED, note, minutes)
-    row = exchange.recipients.select_for_update().get()
-    try:
-        _pay(row, exchange, minutes, coordinator)
-    except LedgerError as error:
-        raise errors.NotAllowed(str(error)) from error
-    _settle(exchange)
-    _save(exchange, coordinator, ExchangeEvent.Kind.CONFIRMED, minutes=minutes)
     notices.exchange_brokered(exchange, coordinator)
+    _schedule_confirmation(exchange)
     return exchange
+
+
+@transaction.atomic
+def do_mark_offline(*, coordinator: User, community: Community, member: User, reason: str) -> OfflineMark:
+    """A coordinator marks a member as offline, so exchanges can be recorded for them. The member
+    and the community's other coordinators are told; the member may withdraw it."""
+    if not is_coordinator(coordinator, community):
+        raise errors.NotAllowed(_("Only coordinators of this community can mark its members as offline."))
+    if member.pk == coordinator.pk:
+        raise errors.NotAllowed(_("You can't mark yourself as offline. Ask another coordinator."))
+    if not reason.strip():
+        raise errors.NotAllowed(_("Give a reason: the member will see it."))
+    if not (member.is_active and is_active_member(member, community)):
+        raise errors.NotAllowed(
+            _("%(name)s is not an active member of %(community)s.")
+            % {"name": member.display_name, "community": community.name}
+        )
+    if OfflineMark.objects.select_for_update().filter(member=member, community=community, withdrawn_at=None).exists():
+        raise errors.WrongState(
+            _("%(name)s is already marked as offline in %(community)s.")
+            % {"name": member.display_name, "community": community.name}
+        )
+    mark = OfflineMark.objects.create(member=member, community=community, marked_by=coordinator, reason=reason.strip())
+    notices.marked_offline(mark)
+    return mark
+
+
+@transaction.atomic
+def do_withdraw_offline_mark(*, member: User, mark: OfflineMark) -> OfflineMark:
+    """The member (or a coordinator of the community) withdraws an offline mark; it stays on record."""
+    mark = OfflineMark.objects.select_for_update().select_related("community", "member__profile").get(pk=mark.pk)
+    if member.pk != mark.member_id and not is_coordinator(member, mark.community):
+        raise errors.NotAllowed(_("Only the member or a coordinator of the community can withdraw this."))
+    if mark.withdrawn_at is not None:
+        raise errors.WrongState(_("This was already withdrawn."))
+    mark.withdrawn_at = timezone.now()
+    mark.withdrawn_by = member
+    mark.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    notices.offline_mark_withdrawn(mark, member)
+    return mark
 
 
 def send_reminder(*, exchange_id: int) -> bool:

@@ -7,8 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from exchanges.models import far_from_agreed
 from hexitime.forms import CleanCharField, CleanTextField
-from ledger.forms import HoursField
+from hexitime.templatetags.hexitime import duration
+from ledger.forms import HoursField, KeyedForm
 
 MIN_HOURS, MAX_HOURS = Decimal("0.25"), Decimal(100)
 
@@ -28,7 +30,9 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(KeyedForm):
+    """Carries a key made when the page is rendered: the same proposal sent twice is made once."""
+
     role = forms.ChoiceField(
         label=_("Who gives the time?"),
         choices=[("give", _("I give my time")), ("receive", _("I receive their help"))],
@@ -63,7 +67,35 @@ class ReasonForm(VersionedForm):
 
 
 class RecordForm(VersionedForm):
+    """Hours far from those agreed are refused once with a warning; ticking the box records them."""
+
     hours = hours_field(label=_("Hours actually given"))
+    far_ok = forms.BooleanField(
+        label=_("Yes, record these hours. I understand the other side must confirm them."),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args: Any, agreed_minutes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agreed_minutes = agreed_minutes
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        hours = data.get("hours")
+        far = hours is not None and far_from_agreed(agreed=self.agreed_minutes, recorded=to_minutes(hours))
+        if far and not data.get("far_ok"):
+            self.fields["far_ok"].widget = forms.CheckboxInput()
+            self.add_error(
+                "hours",
+                _(
+                    "These hours differ a lot from the %(agreed)s agreed, so they will not confirm "
+                    "themselves: the other side must confirm or dispute them. Check the hours, or tick "
+                    "the box to record them anyway."
+                )
+                % {"agreed": duration(self.agreed_minutes)},
+            )
+        return data
 
 
 class DisputeForm(VersionedForm):
@@ -100,7 +132,9 @@ class ResolveForm(VersionedForm):
         return data
 
 
-class BrokerForm(forms.Form):
+class BrokerForm(KeyedForm):
+    """Offers the community's active members but the coordinator; at least one side must be brokerable."""
+
     provider = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Who gave the time"))
     recipient = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Who received it"))
     title = CleanCharField(label=_("What the work was"), max_length=120)
@@ -108,15 +142,55 @@ class BrokerForm(forms.Form):
     window = CleanCharField(label=_("When"), max_length=120)
     note = CleanTextField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: Any, brokerable_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.brokerable_ids = brokerable_ids
+
+        def label(user: User) -> str:
+            if user.pk in brokerable_ids:
+                return str(_("%(name)s (offline or agreed)") % {"name": user.display_name})
+            return user.display_name
+
         for name in ("provider", "recipient"):
             field = self.fields[name]
             field.queryset = members  # type: ignore[attr-defined]
-            field.label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
+            field.label_from_instance = label  # type: ignore[attr-defined]
+            field.error_messages["invalid_choice"] = _("Choose an active member of the community other than you.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("provider") and data.get("provider") == data.get("recipient"):
+        provider, recipient = data.get("provider"), data.get("recipient")
+        if provider and provider == recipient:
             self.add_error("recipient", _("Someone cannot exchange hours with themselves."))
+        elif provider and recipient and not {provider.pk, recipient.pk} & self.brokerable_ids:
+            self.add_error(
+                None,
+                _(
+                    "Neither member has agreed to have exchanges recorded for them or been marked as offline. "
+                    "Mark the member who is offline first."
+                ),
+            )
         return data
+
+
+class OfflineMarkForm(forms.Form):
+    member = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Member"),
+        error_messages={
+            "required": _("Choose the member who is offline."),
+            "invalid_choice": _("Choose an active member of the community other than you."),
+        },
+    )
+    reason = CleanTextField(
+        label=_("Reason (the member and the other coordinators see it)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give a reason: the member will see it.")},
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        field.queryset = members  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]

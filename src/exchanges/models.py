@@ -52,6 +52,8 @@ class Exchange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     is_group = models.BooleanField(default=False)
+    # "<purpose>:<actor id>:<form key>" from the form that created it: a repeated post finds it.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every change, to refuse stale forms.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -88,6 +90,18 @@ class Exchange(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @property
+    def hours_far_from_agreed(self) -> bool:
+        return self.recorded_minutes is not None and far_from_agreed(
+            agreed=self.proposed_minutes, recorded=self.recorded_minutes
+        )
+
+
+def far_from_agreed(*, agreed: int, recorded: int) -> bool:
+    """Recorded hours so far from the agreed ones that they need the other side's explicit confirmation:
+    more than double, more than two hours over, or less than half of what was agreed."""
+    return recorded > 2 * agreed or recorded > agreed + 120 or 2 * recorded < agreed
 
 
 class ExchangeRecipient(models.Model):
@@ -161,3 +175,36 @@ class ExchangeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.exchange_id}"
+
+
+class OfflineMark(models.Model):
+    """A coordinator's note that a member of their community is offline, so coordinators may record
+    exchanges for them (broker mode). The member is told and may withdraw it; withdrawn marks stay."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offline_marks")
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="offline_marks")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("offline mark")
+        verbose_name_plural = _("offline marks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "community"], condition=Q(withdrawn_at__isnull=True), name="offline_mark_once"
+            ),
+            models.CheckConstraint(condition=~Q(member=models.F("marked_by")), name="offline_mark_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} offline in {self.community_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

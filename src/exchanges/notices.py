@@ -6,16 +6,18 @@ while a retried call for the same step finds its key taken and tells nobody twic
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from communities.models import Membership
+from communities.models import Community, Membership
 from exchanges.access import involved_community_ids
-from exchanges.models import Exchange, ExchangeRecipient
+from exchanges.models import Exchange, ExchangeRecipient, OfflineMark
 from hexitime.templatetags.hexitime import duration
 from notifications.actions import Note, notify
 from notifications.kinds import Kind
@@ -126,13 +128,28 @@ def exchange_cancelled(exchange: Exchange, actor: User, reason: str) -> None:
     _tell(exchange, Kind.EXCHANGE_CANCELLED, _others(exchange, actor), title, reason.strip())
 
 
+def far_from_agreed_text(exchange: Exchange, names: str) -> str:
+    """What both sides read when the recorded hours need an explicit confirmation."""
+    return _(
+        "These hours differ a lot from the %(agreed)s agreed, so they will not confirm themselves; "
+        "%(names)s must confirm or dispute them."
+    ) % {"agreed": duration(exchange.proposed_minutes), "names": names}
+
+
 def exchange_recorded(exchange: Exchange, actor: User) -> None:
     title = _("%(name)s recorded %(time)s for “%(title)s”") % _values(exchange, actor)
-    body = _(
-        "Please confirm the hours, or dispute them if they are wrong. "
-        "If you do neither, they will be confirmed automatically on %(date)s."
-    ) % {"date": _deadline(exchange)}
-    _tell(exchange, Kind.EXCHANGE_RECORDED, _confirmers(exchange), title, body)
+    confirmers = _confirmers(exchange)
+    if exchange.hours_far_from_agreed:
+        body = _(
+            "These hours differ a lot from the %(agreed)s agreed, so they will not confirm themselves: "
+            "please confirm them, or dispute them if they are wrong."
+        ) % {"agreed": duration(exchange.proposed_minutes)}
+    else:
+        body = _(
+            "Please confirm the hours, or dispute them if they are wrong. "
+            "If you do neither, they will be confirmed automatically on %(date)s."
+        ) % {"date": _deadline(exchange)}
+    _tell(exchange, Kind.EXCHANGE_RECORDED, confirmers, title, body)
 
 
 def exchange_confirmed(exchange: Exchange, actor: User) -> None:
@@ -205,12 +222,91 @@ def auto_confirm_soon(exchange: Exchange) -> None:
 
 
 def exchange_brokered(exchange: Exchange, coordinator: User) -> None:
-    """The provider and the recipient hear that a coordinator recorded and confirmed it for them."""
+    """Both members hear that a coordinator recorded it for them, and that it waits for the deadline:
+    the recipient may confirm it, either may dispute it, and silence confirms it then."""
     people = parties(exchange)
 
     def title(person: User) -> str:
         values = {**_values(exchange, coordinator), "names": _counterparts(exchange, person, people)}
-        return _("%(name)s recorded %(time)s for “%(title)s” with %(names)s") % values
+        return _("%(name)s, a coordinator, recorded %(time)s for “%(title)s” with %(names)s") % values
 
-    body = _("A coordinator recorded this exchange for you. The hours are confirmed and have moved.")
-    _tell(exchange, Kind.EXCHANGE_CONFIRMED, [p for p in people if p.pk != coordinator.pk], title, body)
+    date = {"date": _deadline(exchange)}
+    to_provider = (
+        _(
+            "A coordinator recorded this exchange for you. Nothing has moved yet. If it is wrong, dispute it "
+            "before %(date)s; otherwise it is confirmed automatically then."
+        )
+        % date
+    )
+    to_recipient = (
+        _(
+            "A coordinator recorded this exchange for you. Nothing has moved yet. Confirm it, or dispute it if it "
+            "is wrong. If you do neither, it is confirmed automatically on %(date)s and the hours move."
+        )
+        % date
+    )
+    told = [p for p in people if p.pk != coordinator.pk]
+    _tell(exchange, Kind.EXCHANGE_RECORDED, [p for p in told if p.pk == exchange.provider_id], title, to_provider)
+    _tell(exchange, Kind.EXCHANGE_RECORDED, [p for p in told if p.pk != exchange.provider_id], title, to_recipient)
+
+
+def _coordinators_of(community: Community, *, besides: list[int]) -> list[User]:
+    coordinators = User.objects.select_related("profile").filter(
+        is_active=True,
+        memberships__community=community,
+        memberships__role=Membership.Role.COORDINATOR,
+        memberships__status=Membership.Status.ACTIVE,
+    )
+    return list(coordinators.exclude(pk__in=besides).distinct().order_by("pk"))
+
+
+def marked_offline(mark: OfflineMark) -> None:
+    """The member and the community's other coordinators hear that exchanges may now be recorded for them."""
+    values = {
+        "name": mark.marked_by.display_name,
+        "member": mark.member.display_name,
+        "community": mark.community.name,
+        "reason": mark.reason,
+    }
+    url = reverse("exchanges:brokering")
+    key = f"offline_mark:{mark.pk}"
+    notify(
+        mark.member,
+        Note(
+            kind=Kind.MARKED_OFFLINE,
+            title=_("%(name)s marked you as offline in %(community)s") % values,
+            body=_(
+                "Coordinators of %(community)s may now record exchanges for you. Reason given: %(reason)s\n\n"
+                "You are told of every exchange recorded for you and can dispute it. "
+                "If you did not expect this, withdraw it on Hexitime."
+            )
+            % values,
+            url=url,
+            event_key=key,
+        ),
+    )
+    note = Note(
+        kind=Kind.MARKED_OFFLINE,
+        title=_("%(name)s marked %(member)s as offline in %(community)s") % values,
+        body=_("Reason given: %(reason)s") % values,
+        url=reverse("exchanges:offline", kwargs={"slug": mark.community.slug}),
+        event_key=key,
+    )
+    for coordinator in _coordinators_of(mark.community, besides=[mark.marked_by_id, mark.member_id]):
+        notify(coordinator, note)
+
+
+def offline_mark_withdrawn(mark: OfflineMark, actor: User) -> None:
+    """The coordinators (and the member, when a coordinator withdrew it) hear that it was withdrawn."""
+    values = {"name": actor.display_name, "member": mark.member.display_name, "community": mark.community.name}
+    note = Note(
+        kind=Kind.MARKED_OFFLINE,
+        title=_("%(name)s withdrew the offline mark of %(member)s in %(community)s") % values,
+        body=_("Coordinators can no longer record exchanges for them unless they agreed to it on their profile."),
+        url=reverse("exchanges:offline", kwargs={"slug": mark.community.slug}),
+        event_key=f"offline_mark:{mark.pk}:withdrawn",
+    )
+    for person in _coordinators_of(mark.community, besides=[actor.pk, mark.member_id]):
+        notify(person, note)
+    if actor.pk != mark.member_id:
+        notify(mark.member, replace(note, url=reverse("exchanges:brokering")))

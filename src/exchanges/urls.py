@@ -6,8 +6,11 @@ app_name = "exchanges"
 urlpatterns = [
     path("exchanges/", views.index, name="index"),
     path("exchanges/new/", views.propose, name="propose"),
+    path("exchanges/brokering/", views.brokering, name="brokering"),
+    path("exchanges/offline/<int:mark_id>/withdraw/", views.withdraw_offline, name="withdraw_offline"),
     path("exchanges/<int:exchange_id>/", views.detail, name="detail"),
     path("exchanges/<int:exchange_id>/<slug:action>/", views.act, name="act"),
     path("communities/<slug:slug>/broker/", views.broker, name="broker"),
+    path("communities/<slug:slug>/offline/", views.offline, name="offline"),
     path("communities/<slug:slug>/disputes/", views.disputes, name="disputes"),
 ]

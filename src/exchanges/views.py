@@ -2,8 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -11,12 +14,14 @@ from django.views.decorators.http import require_POST
 from accounts.access import access_profile
 from accounts.models import User
 from communities.access import access_coordinated_community
-from communities.models import Membership
+from communities.models import Community, Membership
+from conversations.access import is_blocked_either_way
 from exchanges import access, actions, queries
-from exchanges.errors import ExchangeError
+from exchanges.errors import AlreadySent, ExchangeError
 from exchanges.forms import (
     BrokerForm,
     DisputeForm,
+    OfflineMarkForm,
     ProposeForm,
     ReasonForm,
     RecordForm,
@@ -24,8 +29,9 @@ from exchanges.forms import (
     VersionedForm,
     to_minutes,
 )
-from exchanges.models import Exchange
+from exchanges.models import Exchange, OfflineMark
 from hexitime.http import MemberRequest, report_form_errors
+from listings import visibility
 from listings.access import access_listing
 from listings.models import Listing
 
@@ -37,28 +43,44 @@ def index(request: MemberRequest) -> HttpResponse:
 
 @login_required
 def detail(request: MemberRequest, exchange_id: int) -> HttpResponse:
-    exchange = access.access_exchange(request.user, exchange_id)
+    return _render_detail(request, access.access_exchange(request.user, exchange_id))
+
+
+def _render_detail(request: MemberRequest, exchange: Exchange, record_form: RecordForm | None = None) -> HttpResponse:
     me = request.user
     rows = list(exchange.recipients.select_related("recipient__profile", "transfer"))
     my_row = next((row for row in rows if row.recipient_id == me.pk), None)
     is_party = me.pk == exchange.provider_id or my_row is not None
-    can_confirm = exchange.state == Exchange.State.COMPLETED and (
-        (exchange.is_group and my_row is not None and my_row.state == "pending")
-        or (not exchange.is_group and is_party and me.pk != exchange.recorded_by_id)
-    )
+    completed = exchange.state == Exchange.State.COMPLETED
+    # Who must confirm: the provider when a recipient recorded the hours, otherwise the recipients.
+    recorded_by_recipient = exchange.recorded_by_id not in (exchange.provider_id, exchange.brokered_by_id)
+    if not exchange.is_group and recorded_by_recipient:
+        answerers = [exchange.provider]
+    else:
+        answerers = [row.recipient for row in rows if row.state == "pending"]
     context = {
         "exchange": exchange,
         "rows": rows,
         "events": exchange.events.select_related("actor__profile"),
         "is_party": is_party,
+        # A listing outside the viewer's communities (a coordinator here through their role) stays unnamed.
+        "show_listing": exchange.listing_id is not None
+        and visibility.visible_listings(me).filter(pk=exchange.listing_id).exists(),
+        "far_from_agreed": completed and exchange.hours_far_from_agreed,
+        "answerers": ", ".join(person.display_name for person in answerers),
         "can_answer": exchange.state == Exchange.State.PROPOSED and is_party and me.pk != exchange.proposed_by_id,
         "can_cancel": exchange.state in (Exchange.State.PROPOSED, Exchange.State.AGREED) and is_party,
         "can_record": exchange.state == Exchange.State.AGREED
         and (me.pk == exchange.provider_id or (is_party and not exchange.is_group)),
-        "can_confirm": can_confirm,
+        "can_confirm": completed and bool(access.answerable_rows(me, exchange, rows)),
+        "can_dispute": completed and bool(access.answerable_rows(me, exchange, rows, disputing=True)),
         "can_resolve": exchange.state == Exchange.State.DISPUTED and access.can_resolve(me, exchange),
         "version": exchange.version,
-        "record_form": RecordForm(initial={"version": exchange.version, "hours": exchange.proposed_minutes / 60}),
+        "record_form": record_form
+        or RecordForm(
+            initial={"version": exchange.version, "hours": exchange.proposed_minutes / 60},
+            agreed_minutes=exchange.proposed_minutes,
+        ),
         "dispute_form": DisputeForm(initial={"version": exchange.version}),
         "reason_form": ReasonForm(initial={"version": exchange.version}),
         "resolve_form": ResolveForm(initial={"version": exchange.version}),
@@ -83,6 +105,9 @@ def propose(request: MemberRequest) -> HttpResponse:
     if community is None:
         messages.error(request, _("You can exchange hours with members who share a community with you."))
         return redirect(counterpart.profile)
+    if is_blocked_either_way(request.user.pk, [counterpart.pk]):
+        messages.error(request, str(actions.PROPOSAL_BLOCKED))
+        return redirect(listing or counterpart.profile)
     if request.method == "POST" and form.is_valid():
         gives = (fixed_role or form.cleaned_data["role"]) == "give"
         provider, recipient = (request.user, counterpart) if gives else (counterpart, request.user)
@@ -97,7 +122,11 @@ def propose(request: MemberRequest) -> HttpResponse:
                 window=form.cleaned_data["window"],
                 message=form.cleaned_data["message"],
                 listing=listing,
+                form_key=form.form_key,
             )
+        except AlreadySent as repeat:
+            messages.info(request, str(repeat))
+            return redirect(repeat.exchange)
         except ExchangeError as error:
             messages.error(request, str(error))
         else:
@@ -143,8 +172,13 @@ def act(request: MemberRequest, exchange_id: int, action: str) -> HttpResponse:
         "decline": ReasonForm,
         "cancel": ReasonForm,
     }.get(action, VersionedForm)
-    form = form_class(request.POST)
+    if action == "record":
+        form: VersionedForm = RecordForm(request.POST, agreed_minutes=exchange.proposed_minutes)
+    else:
+        form = form_class(request.POST)
     if not form.is_valid():
+        if isinstance(form, RecordForm) and exchange.state == Exchange.State.AGREED:
+            return _render_detail(request, exchange, record_form=form)  # the errors (and any warning) by the field
         report_form_errors(request, form)
         return redirect(exchange)
     data = form.cleaned_data
@@ -157,7 +191,7 @@ def act(request: MemberRequest, exchange_id: int, action: str) -> HttpResponse:
         elif action == "cancel":
             actions.do_cancel(member=member, exchange=exchange, reason=data["reason"], version=version)
         elif action == "record":
-            actions.do_record_hours(
+            exchange = actions.do_record_hours(
                 member=member, exchange=exchange, minutes=to_minutes(data["hours"]), version=version
             )
         elif action == "confirm":
@@ -177,7 +211,8 @@ def act(request: MemberRequest, exchange_id: int, action: str) -> HttpResponse:
     except ExchangeError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, str(SUCCESS[action]))
+        far = action == "record" and exchange.hours_far_from_agreed
+        messages.success(request, str(FAR_RECORDED if far else SUCCESS[action]))
     return redirect(exchange)
 
 
@@ -190,18 +225,30 @@ SUCCESS = {
     "dispute": gettext_lazy("You disputed the hours. A coordinator will look at it."),
     "resolve": gettext_lazy("The dispute is resolved. Both sides can see your reason."),
 }
+FAR_RECORDED = gettext_lazy(
+    "The hours are recorded. They differ a lot from those agreed, so they will not confirm themselves: "
+    "the other side must confirm or dispute them."
+)
+
+
+def _active_members(community: Community, *, besides: User) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            is_active=True, memberships__community=community, memberships__status=Membership.Status.ACTIVE
+        )
+        .exclude(pk=besides.pk)
+        .select_related("profile")
+        .order_by("profile__display_name", "pk")
+    )
 
 
 @login_required
 def broker(request: MemberRequest, slug: str) -> HttpResponse:
-    """A coordinator records a finished exchange for a member who is offline."""
+    """A coordinator records a finished exchange for a member who is offline (never one of their own)."""
     community = access_coordinated_community(request.user, slug)
-    members = (
-        User.objects.filter(memberships__community=community, memberships__status=Membership.Status.ACTIVE)
-        .select_related("profile")
-        .order_by("profile__display_name")
-    )
-    form = BrokerForm(request.POST or None, members=members)
+    brokerable_ids = set(access.brokerable_members(community).values_list("pk", flat=True))
+    members = _active_members(community, besides=request.user)
+    form = BrokerForm(request.POST or None, members=members, brokerable_ids=brokerable_ids)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -214,13 +261,75 @@ def broker(request: MemberRequest, slug: str) -> HttpResponse:
                 minutes=to_minutes(data["hours"]),
                 window=data["window"],
                 note=data["note"],
+                form_key=form.form_key,
+            )
+        except AlreadySent as repeat:
+            messages.info(request, str(repeat))
+            return redirect(repeat.exchange)
+        except ExchangeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The exchange is recorded. Both members are told; nothing moves before %(date)s, "
+                    "and either of them may dispute it until then."
+                )
+                % {"date": date_format(timezone.localtime(exchange.confirm_deadline), "j F Y")},
+            )
+            return redirect(exchange)
+    context = {"form": form, "community": community, "has_brokerable": bool(brokerable_ids - {request.user.pk})}
+    return render(request, "exchanges/broker.html", context)
+
+
+@login_required
+def offline(request: MemberRequest, slug: str) -> HttpResponse:
+    """A coordinator marks a member of their community as offline, with a reason; the marks in force."""
+    community = access_coordinated_community(request.user, slug)
+    form = OfflineMarkForm(request.POST or None, members=_active_members(community, besides=request.user))
+    if request.method == "POST" and form.is_valid():
+        member = form.cleaned_data["member"]
+        try:
+            actions.do_mark_offline(
+                coordinator=request.user, community=community, member=member, reason=form.cleaned_data["reason"]
             )
         except ExchangeError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The exchange is recorded and the hours have moved."))
-            return redirect(exchange)
-    return render(request, "exchanges/broker.html", {"form": form, "community": community})
+            messages.success(
+                request,
+                _("%(name)s is marked as offline. They and the other coordinators are told.")
+                % {"name": member.display_name},
+            )
+            return redirect("exchanges:offline", slug=community.slug)
+    marks = access.active_offline_marks(community).select_related("member__profile", "marked_by__profile")
+    consenting = access.brokerable_members(community).filter(profile__may_be_brokered=True).select_related("profile")
+    context = {"form": form, "community": community, "marks": marks, "consenting": consenting.order_by("pk")}
+    return render(request, "exchanges/offline.html", context)
+
+
+@login_required
+def brokering(request: MemberRequest) -> HttpResponse:
+    """The member's own page: where coordinators marked them as offline, and whether they agreed."""
+    marks = OfflineMark.objects.filter(member=request.user, withdrawn_at__isnull=True).select_related(
+        "community", "marked_by__profile"
+    )
+    return render(request, "exchanges/brokering.html", {"marks": marks, "profile": request.user.profile})
+
+
+@login_required
+@require_POST
+def withdraw_offline(request: MemberRequest, mark_id: int) -> HttpResponse:
+    mark = access.access_offline_mark(request.user, mark_id)
+    try:
+        actions.do_withdraw_offline_mark(member=request.user, mark=mark)
+    except ExchangeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Withdrawn. Coordinators can no longer record exchanges for this reason."))
+    if mark.member_id == request.user.pk:
+        return redirect("exchanges:brokering")
+    return redirect("exchanges:offline", slug=mark.community.slug)
 
 
 @login_required

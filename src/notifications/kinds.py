@@ -32,6 +32,7 @@ class Kind(models.TextChoices):
     LISTING_EXPIRING = "listing_expiring", _("Your offer or request about to expire")
     NUDGE = "nudge", _("Reminders about proposals and messages waiting on you")
     WEEKLY_SUMMARY = "weekly_summary", _("Weekly summary of matches and exchanges waiting on you")
+    MARKED_OFFLINE = "marked_offline", _("Members marked as offline, so coordinators may record exchanges for them")
     LEDGER_APPROVAL_REQUESTED = "ledger_approval_requested", _("A grant or limit change waiting for your approval")
     LEDGER_POWER_USED = "ledger_power_used", _("Grants, reversals and limit changes by coordinators")
 
@@ -82,6 +83,8 @@ RULES: dict[str, KindRules] = {
     Kind.NUDGE: KindRules(default=Delivery.EMAIL),
     Kind.LEDGER_APPROVAL_REQUESTED: KindRules(default=Delivery.EMAIL),
     Kind.LEDGER_POWER_USED: KindRules(default=Delivery.EMAIL),
+    # Someone may now record exchanges for a member: they and the other coordinators must hear of it.
+    Kind.MARKED_OFFLINE: KindRules(default=Delivery.EMAIL, can_turn_off=False),
     # The weekly summary is itself an e-mail: it goes weekly or not at all.
     Kind.WEEKLY_SUMMARY: KindRules(default=Delivery.WEEKLY, choices=(Delivery.WEEKLY, Delivery.OFF)),
 }

@@ -1,5 +1,6 @@
 """The exchange life cycle through the HTTP client: propose, accept, record, confirm, and every refusal."""
 
+import uuid
 from datetime import timedelta
 from io import StringIO
 
@@ -42,7 +43,13 @@ def request_listing(bob: User, community: Community):
 
 
 def propose_from(client: Client, listing_id: int, **data: object) -> Exchange:
-    payload = {"title": "Run chart coaching", "hours": "1.5", "window": "Tuesday afternoon", "message": "Happy to!"}
+    payload = {
+        "title": "Run chart coaching",
+        "hours": "1.5",
+        "window": "Tuesday afternoon",
+        "message": "Happy to!",
+        "idempotency_key": str(uuid.uuid4()),
+    }
     payload.update(data)  # type: ignore[arg-type]
     response = client.post(reverse("exchanges:propose") + f"?listing={listing_id}", payload)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -83,7 +90,8 @@ def test_ask_for_an_offer_makes_the_author_the_provider(
 
 def test_proposal_from_a_profile(alice: User, alice_client: Client, bob: User) -> None:
     url = reverse("exchanges:propose") + f"?member={bob.pk}"
-    response = alice_client.post(url, {"role": "receive", "title": "Survey review", "hours": "2", "window": "May"})
+    data = {"role": "receive", "title": "Survey review", "hours": "2", "window": "May", "idempotency_key": uuid.uuid4()}
+    response = alice_client.post(url, data)
     assert response.status_code == 302
     exchange = Exchange.objects.get()
     assert (exchange.provider, exchange.recipients.get().recipient) == (bob, alice)
@@ -111,7 +119,7 @@ def test_own_listing_and_closed_listing_cannot_be_answered(
 
 @pytest.mark.parametrize(
     ("hours", "message"),
-    [("0.3", "quarter hours"), ("100.25", "at most 100"), ("0", "at least 0.25"), ("many", "as a number")],
+    [("0.3", "quarter hours"), ("100.25", "at most 100"), ("0", "at least 0.25"), ("many", "like 1.5")],
 )
 def test_bad_hours_are_refused_everywhere(
     alice_client: Client,
@@ -314,21 +322,32 @@ def test_the_community_sets_the_auto_confirm_days(
 def test_coordinator_brokers_an_exchange_for_an_offline_member(
     alice: User, alice_client: Client, bob: User, bob_client: Client, community: Community
 ) -> None:
-    carol = UserFactory(profile__display_name="Carol")
+    """Carol agreed to be brokered: alice records it, nothing moves until bob confirms (he receives)."""
+    carol = UserFactory(profile__display_name="Carol", profile__may_be_brokered=True)
     MembershipFactory(member=carol, community=community)
     url = reverse("exchanges:broker", kwargs={"slug": community.slug})
-    data = {"provider": carol.pk, "recipient": bob.pk, "title": "Phone coaching", "hours": "1", "window": "Last week"}
+    data = {
+        "provider": carol.pk,
+        "recipient": bob.pk,
+        "title": "Phone coaching",
+        "hours": "1",
+        "window": "Last week",
+        "idempotency_key": str(uuid.uuid4()),
+    }
     assert bob_client.post(url, data).status_code == 403
     same = alice_client.post(url, {**data, "recipient": carol.pk}).content.decode()
     assert "cannot exchange hours with themselves" in same
     response = alice_client.post(url, data)
     exchange = Exchange.objects.get()
     assert response["Location"] == exchange.get_absolute_url()
-    assert (exchange.brokered_by, exchange.recorded_by, exchange.state) == (alice, alice, "confirmed")
-    assert (balance(carol), balance(bob)) == (60, -60)
-    assert Transfer.objects.get().caused_by == alice
+    assert (exchange.brokered_by, exchange.recorded_by, exchange.state) == (alice, alice, "completed")
+    assert exchange.confirm_deadline is not None
+    assert not Transfer.objects.exists()
     page = client_for(carol).get(exchange.get_absolute_url()).content.decode()
     assert "Recorded by a coordinator" in page
+    assert "Confirmed: the hours have moved." in act(bob_client, exchange, "confirm")
+    assert (balance(carol), balance(bob)) == (60, -60)
+    assert Transfer.objects.get().caused_by == bob
 
 
 def test_exchanges_page_groups_by_next_step(

@@ -5,6 +5,7 @@ she resolves disputes; dave coordinates a community nobody in the exchange belon
 charlie is an outsider. Exchange events cannot be switched off: a forged "off" still notifies.
 """
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -71,7 +72,13 @@ def emailed_unless_in_app(member: User, delivery: str | None) -> list[User]:
 
 def propose(client: Client, carol: User, community: Community) -> Exchange:
     offer = ListingFactory(author=carol, scope=community, kind="offer", title=TITLE)
-    data = {"title": TITLE, "hours": "1.5", "window": "Tuesday afternoon", "message": "Could you help?"}
+    data = {
+        "title": TITLE,
+        "hours": "1.5",
+        "window": "Tuesday afternoon",
+        "message": "Could you help?",
+        "idempotency_key": str(uuid.uuid4()),
+    }
     response = client.post(reverse("exchanges:propose") + f"?listing={offer.pk}", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     return Exchange.objects.latest("pk")
@@ -380,7 +387,7 @@ def test_the_reminder_goes_to_whoever_has_not_confirmed(
     assert note.body == f"Hours will be confirmed automatically on {date} unless you confirm or dispute them."
 
 
-def test_a_brokered_exchange_tells_both_members_but_not_the_coordinator(
+def test_a_brokered_exchange_tells_both_members_the_deadline_but_not_the_coordinator(
     alice_client: Client,
     bob: User,
     carol: User,
@@ -389,14 +396,29 @@ def test_a_brokered_exchange_tells_both_members_but_not_the_coordinator(
     delivery: str | None,
     django_capture_on_commit_callbacks,
 ) -> None:
-    prefer(bob, Kind.EXCHANGE_CONFIRMED, delivery)
+    """Nothing moves at once: each member hears what they may do, and by when."""
+    prefer(bob, Kind.EXCHANGE_RECORDED, delivery)
+    carol.profile.may_be_brokered = True
+    carol.profile.save()
     url = reverse("exchanges:broker", kwargs={"slug": community.slug})
-    data = {"provider": carol.pk, "recipient": bob.pk, "title": "Phone coaching", "hours": "1", "window": "Last week"}
+    data = {
+        "provider": carol.pk,
+        "recipient": bob.pk,
+        "title": "Phone coaching",
+        "hours": "1",
+        "window": "Last week",
+        "idempotency_key": str(uuid.uuid4()),
+    }
     with django_capture_on_commit_callbacks(execute=True):
         assert alice_client.post(url, data).status_code == 302
     run_due_tasks()
-    notes = assert_told(Kind.EXCHANGE_CONFIRMED, [bob, carol], [*emailed_unless_in_app(bob, delivery), carol], everyone)
-    titles = {n.recipient_id: n.title for n in notes}
-    assert titles[bob.pk] == "Alice Adams recorded 1 h for “Phone coaching” with Carol Clark"
-    assert titles[carol.pk] == "Alice Adams recorded 1 h for “Phone coaching” with Bob Brown"
-    assert not Notification.objects.filter(kind=Kind.EXCHANGE_PROPOSED).exists()
+    notes = assert_told(Kind.EXCHANGE_RECORDED, [bob, carol], [*emailed_unless_in_app(bob, delivery), carol], everyone)
+    exchange = Exchange.objects.get()
+    assert exchange.confirm_deadline is not None
+    date = formats.date_format(timezone.localtime(exchange.confirm_deadline), "j F Y")
+    by_member = {n.recipient_id: n for n in notes}
+    assert by_member[bob.pk].title == "Alice Adams, a coordinator, recorded 1 h for “Phone coaching” with Carol Clark"
+    assert by_member[carol.pk].title == "Alice Adams, a coordinator, recorded 1 h for “Phone coaching” with Bob Brown"
+    assert f"confirmed automatically on {date} and the hours move" in by_member[bob.pk].body
+    assert f"dispute it before {date}" in by_member[carol.pk].body
+    assert not Notification.objects.filter(kind__in=[Kind.EXCHANGE_PROPOSED, Kind.EXCHANGE_CONFIRMED]).exists()
