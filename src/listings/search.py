@@ -7,6 +7,7 @@ ts_headline; SQLite uses the FTS5 table with bm25() and snippet(). Both see exac
 found or counted.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,11 @@ from skills.models import Skill
 
 PAGE_SIZE = 20
 MAX_COUNTED = 100  # beyond this, pages say "more than 100" rather than count every match
-START, STOP = "\x02", "\x03"  # highlight markers, replaced by <mark> after escaping
+# Highlight markers, turned into <mark> after escaping. Private-use characters: member text
+# cannot contain them (hexitime.text removes them on the way in).
+START, STOP = "\ue000", "\ue001"
+_MARKERS = re.compile(f"({START}|{STOP})")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # in rows written before text was cleaned
 
 
 @dataclass
@@ -74,9 +79,29 @@ class SearchPage:
 
 
 def highlight(text: str) -> SafeString:
-    """Escape text, then turn the backend's markers into <mark> elements."""
-    safe = escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
-    return mark_safe(safe)  # noqa: S308 - escaped above; only our own markers become tags
+    """Escape text and turn the backend's markers into <mark> elements, always in pairs.
+
+    Everything between markers is escaped, with any control characters dropped; a marker opens
+    a <mark> only when none is open and closes one only when one is, and one left open is
+    closed at the end. So a listing saved before text was cleaned, with stray markers or control
+    characters in it, can never unbalance or inject markup.
+    """
+    parts: list[str] = []
+    marking = False
+    for piece in _MARKERS.split(text):
+        if piece == START:
+            if not marking:
+                parts.append("<mark>")
+                marking = True
+        elif piece == STOP:
+            if marking:
+                parts.append("</mark>")
+                marking = False
+        else:
+            parts.append(escape(_CONTROLS.sub("", piece)))
+    if marking:
+        parts.append("</mark>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above; only paired <mark> tags added
 
 
 def filtered(member: User, filters: SearchFilters, scopes: set[int] | None = None) -> QuerySet[Listing]:
