@@ -89,6 +89,10 @@ class HexitimeAdminSite(admin.AdminSite):
         messages.warning(request, _("Staff must turn on two-factor authentication before they use the admin."))
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
 
+    def password_change(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Passwords change through allauth too (its limits, its notices), not the admin's own form."""
+        return HttpResponseRedirect(reverse("account_change_password"))
+
     def _next_url(self, request: HttpRequest) -> str:
         candidate = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
         if candidate and url_has_allowed_host_and_scheme(

@@ -17,6 +17,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from accounts.models import User
+from tests.conftest import admin_client_for
 from tests.factories import PASSWORD, UserFactory
 from tests.hexitime.test_configuration import PRODUCTION, run_python
 
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.django_db
 ADMIN = "/admin/"
 ADMIN_LOGIN = "/admin/login/"
 NOTIFICATIONS_ADMIN = "/admin/notifications/notification/"
+STRONG = "improvement-for-all-2026"
 
 
 @pytest.fixture
@@ -139,6 +141,23 @@ def test_staff_who_pass_totp_through_allauth_open_the_admin(staff: User) -> None
     assert response["Location"] == ADMIN
     assert client.get(ADMIN).status_code == 200
     assert client.get(NOTIFICATIONS_ADMIN).status_code == 200
+
+
+def test_staff_change_their_password_through_allauth_not_the_admin(staff: User) -> None:
+    client = admin_client_for(staff)
+    response = client.get(reverse("admin:password_change"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_change_password")
+    client.post(reverse("admin:password_change"), {"new_password1": STRONG, "new_password2": STRONG})
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
+
+
+def test_the_steps_the_admin_sends_staff_to_are_pages_they_can_use(staff: User) -> None:
+    turn_on_totp(staff)
+    client = password_only_session(staff)
+    for name in ("mfa_reauthenticate", "account_reauthenticate", "account_email"):  # mfa_activate_totp: below
+        assert client.get(f"{reverse(name)}?next={ADMIN}").status_code == 200, name
 
 
 def test_staff_with_totp_and_a_password_only_session_cannot_open_the_admin(staff: User) -> None:
