@@ -89,7 +89,9 @@ class HexitimeAdminSite(admin.AdminSite):
         messages.warning(request, _("Staff must turn on two-factor authentication before they use the admin."))
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
 
-    def password_change(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def password_change(  # type: ignore[override]  # a redirect, not the admin's form page
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         """Passwords change through allauth too (its limits, its notices), not the admin's own form."""
         return HttpResponseRedirect(reverse("account_change_password"))
 
