@@ -102,7 +102,7 @@ def do_grant(
 def do_reverse(*, coordinator: User, community: Community, transfer: Transfer, reason: str, form_key: str) -> Posted:
     """Undo a transfer with a new, mirrored one that names it. The caller has checked the transfer is in
     reach (ledger.access); this refuses one the coordinator is a party to, caused or approved."""
-    refusal = reversal_refusal(coordinator, transfer)
+    refusal = reversal_refusal(coordinator, transfer) if transfer.kind != Transfer.Kind.REVERSAL else ""
     if refusal:
         raise errors.SelfDealing(refusal)
     key = _key("reverse", coordinator, form_key)
