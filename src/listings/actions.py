@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communities.models import Community
-from listings import errors, notices
+from listings import access, errors, notices
 from listings.models import DEFAULT_LIFETIME, Campaign, Listing
 from listings.search_index import skill_ids_text
 from skills.models import Skill
@@ -113,27 +113,46 @@ def do_renew_listing(*, listing: Listing) -> Listing:
 
 @transaction.atomic
 def do_hide_listing(*, coordinator: User, listing: Listing, reason: str) -> Listing:
-    """A coordinator of the listing's scope hides it; the author sees the reason."""
+    """A coordinator of the listing's scope hides it; the author sees the reason.
+
+    The hide records the community it was made in (the scope then): moving the listing later does
+    not move the hide. A listing already hidden elsewhere can be hidden again (a new reason) only by
+    someone who could lift that hide, so nobody takes a hide over by hiding it a second time.
+    """
     if not reason.strip():
         raise errors.InvalidState(_("Give a reason: the author will see it."))
+    if listing.author_id == coordinator.pk:
+        raise errors.NotAllowed(_("This is your own listing: pause or close it instead."))
     locked = _locked(listing)
+    if locked.hidden_at is not None and not access.can_restore(coordinator, locked):
+        raise errors.NotAllowed(access.restore_refusal(coordinator, locked))
     already_told = locked.hidden_at is not None and locked.hidden_reason == reason.strip()
+    if locked.hidden_at is None:
+        locked.hidden_in = locked.scope
     locked.hidden_at = timezone.now()
     locked.hidden_by = coordinator
     locked.hidden_reason = reason.strip()
-    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
+    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "hidden_in", "updated_at"])
     if not already_told:  # a second click on "hide" with the same reason tells the author nothing new
         notices.listing_hidden(locked, coordinator)
     return locked
 
 
 @transaction.atomic
-def do_unhide_listing(*, listing: Listing) -> Listing:
+def do_unhide_listing(*, coordinator: User, listing: Listing) -> Listing:
+    """A coordinator of the community that hid the listing (or of one above it), never its author,
+    shows it again; the author is told. Showing a listing that is not hidden changes nothing."""
     locked = _locked(listing)
+    if locked.hidden_at is None:
+        return locked
+    if not access.can_restore(coordinator, locked):
+        raise errors.NotAllowed(access.restore_refusal(coordinator, locked))
     locked.hidden_at = None
     locked.hidden_by = None
     locked.hidden_reason = ""
-    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
+    locked.hidden_in = None
+    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "hidden_in", "updated_at"])
+    notices.listing_restored(locked, coordinator)
     return locked
 
 

@@ -7,3 +7,8 @@ class ListingError(Exception):
 
 class InvalidState(ListingError):
     pass
+
+
+class NotAllowed(ListingError):
+    """The member may not do this to this listing (for example, show again a listing hidden in a
+    community they do not coordinate)."""

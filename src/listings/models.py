@@ -95,6 +95,16 @@ class Listing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
+    # The community whose coordinator hid it (its scope then). Moving the listing elsewhere does not
+    # change it: only coordinators of this community or of one above it can show the listing again.
+    hidden_in = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden in"),
+    )
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # PostgreSQL only: kept by a trigger (see migrations); SQLite uses the listings_listing_fts table.

@@ -26,3 +26,17 @@ def listing_hidden(listing: Listing, coordinator: User) -> None:
         body=_("Reason: %(reason)s") % {"reason": listing.hidden_reason},
     )
     notify(listing.author, note)
+
+
+def listing_restored(listing: Listing, coordinator: User) -> None:
+    """The author hears that a coordinator showed their listing again. The same kind as the hide:
+    the author chose how to hear about their listings' moderation."""
+    values = {"name": coordinator.display_name, "kind": listing.get_kind_display().lower(), "title": listing.title}
+    note = Note(
+        kind=Kind.LISTING_HIDDEN,
+        title=_("%(name)s made your %(kind)s “%(title)s” visible again") % values,
+        url=listing.get_absolute_url(),
+        event_key=f"listing:{listing.pk}:restored:{listing.updated_at.isoformat()}",
+        body=_("Members of its community can find it in search again."),
+    )
+    notify(listing.author, note)

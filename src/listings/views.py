@@ -99,6 +99,8 @@ def detail(request: MemberRequest, listing_id: int) -> HttpResponse:
         "listing": listing,
         "is_author": is_author,
         "can_moderate": access.can_moderate(request.user, listing),
+        "can_restore": access.can_restore(request.user, listing),
+        "hiding_community": access.hiding_community(listing) if listing.is_hidden else None,
         "others": others,
         "hide_form": HideForm(),
         "suggested_listings": matching.suggest_listings(listing, request.user) if listing.is_live else [],
@@ -137,17 +139,25 @@ def hide(request: MemberRequest, listing_id: int) -> HttpResponse:
         for error in form.errors.get("reason", []):
             messages.error(request, str(error))
         return redirect(listing)
-    actions.do_hide_listing(coordinator=request.user, listing=listing, reason=form.cleaned_data["reason"])
-    messages.success(request, _("The listing is hidden. Its author can see your reason."))
+    try:
+        actions.do_hide_listing(coordinator=request.user, listing=listing, reason=form.cleaned_data["reason"])
+    except ListingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The listing is hidden. Its author can see your reason."))
     return redirect(listing)
 
 
 @login_required
 @require_POST
 def unhide(request: MemberRequest, listing_id: int) -> HttpResponse:
-    listing = access.access_moderated_listing(request.user, listing_id)
-    actions.do_unhide_listing(listing=listing)
-    messages.success(request, _("The listing is visible again."))
+    listing = access.access_listing_to_restore(request.user, listing_id)
+    try:
+        actions.do_unhide_listing(coordinator=request.user, listing=listing)
+    except ListingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The listing is visible again. Its author has been told."))
     return redirect(listing)
 
 

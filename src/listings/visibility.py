@@ -38,13 +38,20 @@ def live_q() -> Q:
 def visible_listings(member: User, scope_ids: set[int] | None = None) -> QuerySet[Listing]:
     """Every listing the member may open: their own, and others' in their communities' trees.
 
-    Hidden listings stay visible to their author and to coordinators of their scope (so the
-    author can read why); everyone else sees them as missing.
+    Hidden listings stay visible to their author, to coordinators of their scope (so the
+    author can read why) and to coordinators of the community that hid them or one above it
+    (who alone may show them again, wherever the author has since moved them); everyone else
+    sees them as missing.
     """
     scopes = visible_scope_ids(member) if scope_ids is None else scope_ids
     coordinated = coordinated_community_ids(member)
     return Listing.objects.filter(
-        Q(author=member) | Q(scope_id__in=scopes, hidden_at__isnull=True) | Q(scope_id__in=coordinated)
+        Q(author=member)
+        | Q(scope_id__in=scopes, hidden_at__isnull=True)
+        | Q(scope_id__in=coordinated)
+        | Q(hidden_in_id__in=coordinated)
+        | Q(hidden_in__parent_id__in=coordinated)
+        | Q(hidden_in__parent__parent_id__in=coordinated)
     )
 
 
