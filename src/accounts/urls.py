@@ -8,5 +8,5 @@ urlpatterns = [
     path("welcome/", views.welcome, name="welcome"),
     path("profile/edit/", views.profile_edit, name="profile_edit"),
     path("members/", views.directory, name="directory"),
-    path("members/<int:member_id>/", views.profile, name="profile"),
+    path("members/<id:member_id>/", views.profile, name="profile"),
 ]

@@ -11,6 +11,6 @@ urlpatterns = [
     path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
     path("<slug:slug>/applications/", views.applications, name="applications"),
-    path("<slug:slug>/applications/<int:membership_id>/decide/", views.decide, name="decide"),
+    path("<slug:slug>/applications/<id:membership_id>/decide/", views.decide, name="decide"),
     path("<slug:slug>/stalled/", views.stalled, name="stalled"),
 ]

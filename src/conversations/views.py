@@ -21,15 +21,9 @@ from conversations.errors import MessagingError
 from conversations.forms import MessageForm, ReportForm, ResolveReportForm, ThreadMessageForm
 from conversations.models import Conversation, Message
 from hexitime.http import MemberRequest, is_htmx, report_form_errors
+from hexitime.parsing import parse_id, parse_position
 from listings.access import access_listing
 from listings.models import Listing
-
-
-def _number(value: str | None) -> int | None:
-    """A whole number from the query string, or None when it is missing or not one."""
-    if value is None or not value.isdigit() or len(value) > 18:
-        return None
-    return int(value)
 
 
 @login_required
@@ -54,7 +48,7 @@ def thread(request: MemberRequest, conversation_id: int) -> HttpResponse:
 
 def _render_thread(request: MemberRequest, conversation: Conversation, form: ThreadMessageForm) -> HttpResponse:
     me = request.user
-    before = _number(request.GET.get("before"))
+    before = parse_position(request.GET.get("before"))
     shown, has_earlier = queries.thread_messages(conversation, before=before)
     if shown and before is None:
         actions.do_mark_read(member=me, conversation=conversation, up_to=shown[-1].created_at)
@@ -90,7 +84,7 @@ def poll(request: MemberRequest, conversation_id: int) -> HttpResponse:
     Seeing them in an open thread counts as reading them.
     """
     conversation = access.access_conversation(request.user, conversation_id)
-    after = _number(request.GET.get("after"))
+    after = parse_position(request.GET.get("after"))
     if after is None:
         return HttpResponseBadRequest(_("Say after which message to look."))
     new = queries.messages_after(conversation, after)
@@ -166,11 +160,11 @@ def start(request: MemberRequest) -> HttpResponse:
 
 
 def _start_target(request: MemberRequest) -> tuple[Listing | None, User]:
-    listing_id = _number(request.GET.get("listing"))
+    listing_id = parse_id(request.GET.get("listing"))
     if listing_id is not None:
         listing = access_listing(request.user, listing_id)
         return listing, listing.author
-    member_id = _number(request.GET.get("member"))
+    member_id = parse_id(request.GET.get("member"))
     if member_id is not None:
         return None, access_profile(request.user, member_id).user
     raise Http404(_("Choose a member or a listing to write to."))

@@ -31,6 +31,7 @@ from exchanges.forms import (
 )
 from exchanges.models import Exchange, OfflineMark
 from hexitime.http import MemberRequest, report_form_errors
+from hexitime.parsing import parse_id
 from listings import visibility
 from listings.access import access_listing
 from listings.models import Listing
@@ -143,16 +144,16 @@ def propose(request: MemberRequest) -> HttpResponse:
 
 
 def _proposal_target(request: MemberRequest) -> tuple[Listing | None, User]:
-    listing_id, member_id = request.GET.get("listing", ""), request.GET.get("member", "")
-    if listing_id and listing_id.isdigit():
-        listing = access_listing(request.user, int(listing_id))
+    listing_id, member_id = parse_id(request.GET.get("listing")), parse_id(request.GET.get("member"))
+    if listing_id is not None:
+        listing = access_listing(request.user, listing_id)
         if not listing.is_live:
             raise Http404(_("This listing is no longer open for exchanges."))
         if listing.author_id == request.user.pk:
             raise Http404(_("This is your own listing; others answer it."))
         return listing, listing.author
-    if member_id and member_id.isdigit() and int(member_id) != request.user.pk:
-        return None, access_profile(request.user, int(member_id)).user
+    if member_id is not None and member_id != request.user.pk:
+        return None, access_profile(request.user, member_id).user
     raise Http404(_("Choose a listing or a member to propose an exchange to."))
 
 

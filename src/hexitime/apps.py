@@ -7,6 +7,11 @@ class HexitimeConfig(AppConfig):
     name = "hexitime"
     verbose_name = "Hexitime"
 
+    def ready(self) -> None:
+        from hexitime import converters  # the <id:...> path converter, before any URL configuration is read
+
+        converters.register()
+
 
 class HexitimeAdminConfig(admin_apps.AdminConfig):
     """Django's admin on Hexitime's site, which staff reach only through allauth (hexitime.admin_site)."""

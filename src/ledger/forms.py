@@ -11,11 +11,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from communities.models import Community
 from hexitime.forms import CleanTextField
+from hexitime.parsing import HoursError, parse_hours, parse_id
 from ledger import access, queries
 from ledger.approvals import Limits
 from ledger.models import LimitPolicy
@@ -23,33 +25,72 @@ from ledger.models import LimitPolicy
 QUARTER_HOURS = _("Hours go in quarter hours: 0.25, 0.5, 0.75, 1 and so on.")
 
 
-def validate_quarter_hours(value: Decimal) -> None:
-    if (value * 4) % 1:
-        raise forms.ValidationError(QUARTER_HOURS, code="quarter_hours")
+class HoursField(forms.Field):
+    """Hours as members type them ("1.5", "1,5", "1:30", "1h 30m": hexitime.parsing.parse_hours), in quarter
+    steps between a minimum and a maximum. The cleaned value is the hours as a Decimal (None when left
+    empty); `minutes()` turns it into whole minutes.
 
+    A text box, not a number input: browsers refuse "1:30" in a number input.
+    """
 
-class HoursField(forms.DecimalField):
-    """Hours in quarter steps between a minimum and a maximum; `minutes()` turns them into whole minutes."""
-
-    def __init__(self, *, minimum: Decimal, maximum: Decimal, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}))
+    def __init__(
+        self,
+        *,
+        minimum: Decimal,
+        maximum: Decimal,
+        help_text: Any = None,
+        error_messages: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        self.minimum, self.maximum = minimum, maximum
+        messages: dict[str, Any] = {
+            "required": _("Enter the number of hours."),
+            "invalid": _("Enter the hours like 1.5 or 1:30."),
+            "min_value": _("Enter at least %(limit_value)s hours."),
+            "max_value": _("Enter at most %(limit_value)s hours."),
+            "quarter_hours": QUARTER_HOURS,
+        }
+        messages.update(error_messages or {})
+        like = _("Like 1.5 or 1:30.")
         super().__init__(
-            min_value=minimum,
-            max_value=maximum,
-            max_digits=7,
-            decimal_places=2,
-            validators=[validate_quarter_hours],
-            error_messages={
-                "required": _("Enter the number of hours."),
-                "invalid": _("Enter the hours as a number, like 1.5."),
-                "min_value": _("Enter at least %(limit_value)s hours."),
-                "max_value": _("Enter at most %(limit_value)s hours."),
-                "max_decimal_places": QUARTER_HOURS,
-                "max_digits": _("Enter at most %(max)s hours.") % {"max": maximum},
-                "max_whole_digits": _("Enter at most %(max)s hours.") % {"max": maximum},
-            },
+            help_text=like if help_text is None else format_lazy("{} {}", help_text, like),
+            error_messages=messages,
             **kwargs,
         )
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        try:
+            minutes = parse_hours(str(value))
+        except HoursError as error:
+            code = self._CODES.get(error.code, "invalid")
+            raise forms.ValidationError(self.error_messages[code], code=code, params=self._limits(code)) from None
+        return hours_of(minutes)
+
+    def validate(self, value: Decimal | None) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        refused = [
+            code
+            for code, broken in (
+                ("min_value", value < self.minimum),
+                ("max_value", value > self.maximum),
+                ("quarter_hours", bool((value * 4) % 1)),
+            )
+            if broken
+        ]
+        if refused:
+            raise forms.ValidationError(
+                [forms.ValidationError(self.error_messages[c], code=c, params=self._limits(c)) for c in refused]
+            )
+
+    _CODES = {"required": "required", "negative": "min_value", "too_large": "max_value", "fraction": "quarter_hours"}
+
+    def _limits(self, code: str) -> dict[str, Decimal]:
+        return {"limit_value": self.minimum if code == "min_value" else self.maximum}
 
     @staticmethod
     def minutes(hours: Decimal) -> int:
@@ -138,8 +179,8 @@ class DonateForm(KeyedForm):
 
     def clean_recipient(self) -> User | Community:
         kind, _sep, number = str(self.cleaned_data["recipient"]).partition(":")
-        if kind == "member" and number.isdigit():
-            member_id = int(number)
+        member_id = parse_id(number) if kind == "member" else None
+        if member_id is not None:
             if member_id == self.donor.pk:
                 raise forms.ValidationError(_("You cannot give hours to yourself."))
             if access.may_give_to(self.donor, member_id):
@@ -147,8 +188,9 @@ class DonateForm(KeyedForm):
             raise forms.ValidationError(
                 _("You can give hours to members who share a community with you. Choose one from the list.")
             )
-        if kind == "fund" and number.isdigit():
-            community = Community.objects.filter(pk=int(number)).first()
+        fund_id = parse_id(number) if kind == "fund" else None
+        if fund_id is not None:
+            community = Community.objects.filter(pk=fund_id).first()
             if community is not None:
                 return community
         raise forms.ValidationError(_("Choose a member or a community fund from the list."))

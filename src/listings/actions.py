@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -156,23 +157,48 @@ def do_unhide_listing(*, coordinator: User, listing: Listing) -> Listing:
     return locked
 
 
+SLUG_ATTEMPTS = 5
+
+
 @transaction.atomic
 def do_create_campaign(
     *,
     coordinator: User,
     community: Community,
     name: str,
-    slug: str,
     description: str,
     starts_on: date,
     ends_on: date,
 ) -> Campaign:
-    return Campaign.objects.create(
-        community=community,
-        name=name.strip(),
-        slug=slug,
-        description=description.strip(),
-        starts_on=starts_on,
-        ends_on=ends_on,
-        created_by=coordinator,
-    )
+    """A campaign with a slug made from its name: `green-nhs`, or `green-nhs-2` when that is taken.
+
+    Two campaigns with the same name created at once both choose the same free slug; the second
+    insert breaks the unique slug and is retried, in a savepoint, with the next free one.
+    """
+    base = slugify(name)[:70]
+    for _attempt in range(SLUG_ATTEMPTS):
+        slug = _free_campaign_slug(base)
+        try:
+            with transaction.atomic():
+                return Campaign.objects.create(
+                    community=community,
+                    name=name.strip(),
+                    slug=slug,
+                    description=description.strip(),
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    created_by=coordinator,
+                )
+        except IntegrityError:
+            if not Campaign.objects.filter(slug=slug).exists():
+                raise  # another rule broken: not a race for the slug
+    raise errors.ListingError(_("Another campaign with this name was created at the same moment. Try again."))
+
+
+def _free_campaign_slug(base: str) -> str:
+    taken = set(Campaign.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

@@ -13,6 +13,7 @@ from accounts.forms import grouped_skill_choices
 from accounts.models import User
 from communities.models import Community, Membership
 from hexitime.forms import CleanCharField, CleanTextField
+from ledger.forms import HoursField, hours_of
 from listings import visibility
 from listings.actions import ListingData
 from listings.models import DEFAULT_LIFETIME, MAX_LIFETIME, MAX_MINUTES, MIN_MINUTES, Campaign, Listing
@@ -81,18 +82,16 @@ class ListingForm(forms.Form):
         label=_("How"), choices=Listing.Mode.choices, initial=Listing.Mode.EITHER, widget=forms.RadioSelect
     )
     place = CleanCharField(label=_("Place"), max_length=120, required=False, help_text=_("Where, if in person."))
-    hours = forms.DecimalField(
+    hours = HoursField(
         label=_("Estimated hours"),
-        min_value=Decimal("0.25"),
-        max_value=Decimal(100),
-        decimal_places=2,
+        minimum=Decimal("0.25"),
+        maximum=Decimal(100),
         initial=Decimal(1),
         help_text=_("In quarter hours, from 0.25 to 100."),
-        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
         error_messages={
             "min_value": _("Estimated hours must be at least 0.25 (a quarter of an hour)."),
             "max_value": _("Estimated hours must be at most 100."),
-            "invalid": _("Enter the hours as a number, like 1.5."),
+            "quarter_hours": _("Estimated hours go in quarter hours: 0.25, 0.5, 0.75, 1 and so on."),
             "required": _("Enter the estimated hours."),
         },
     )
@@ -130,7 +129,7 @@ class ListingForm(forms.Form):
             "scope": listing.scope,
             "mode": listing.mode,
             "place": listing.place,
-            "hours": Decimal(listing.estimated_minutes) / 60,
+            "hours": hours_of(listing.estimated_minutes),
             "expires_on": timezone.localtime(listing.expires_at).date(),
             "campaign": listing.campaign,
         }
@@ -150,12 +149,6 @@ class ListingForm(forms.Form):
             raise forms.ValidationError(message)
         return value
 
-    def clean_hours(self) -> Decimal:
-        hours: Decimal = self.cleaned_data["hours"]
-        if (hours * 4) % 1:
-            raise forms.ValidationError(_("Estimated hours go in quarter hours: 0.25, 0.5, 0.75, 1 and so on."))
-        return hours
-
     def clean_expires_on(self) -> date:
         expires_on: date = self.cleaned_data["expires_on"]
         today = timezone.localdate()
@@ -173,7 +166,7 @@ class ListingForm(forms.Form):
 
     def listing_data(self) -> ListingData:
         data = self.cleaned_data
-        minutes = int(data["hours"] * 60)
+        minutes = HoursField.minutes(data["hours"])
         assert MIN_MINUTES <= minutes <= MAX_MINUTES
         end_of_day = timezone.make_aware(datetime.combine(data["expires_on"], time(23, 59)))
         return ListingData(

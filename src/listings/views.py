@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -15,7 +14,7 @@ from hexitime.http import MemberRequest, is_htmx, report_form_errors
 from listings import access, actions, matching, visibility
 from listings.errors import ListingError
 from listings.forms import CampaignForm, HideForm, ListingForm, SearchForm
-from listings.models import Campaign, Listing
+from listings.models import Listing
 from listings.search import SearchFilters, search_listings
 
 STATUS_ACTIONS = {
@@ -174,27 +173,21 @@ def campaign_create(request: MemberRequest, slug: str) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        campaign = actions.do_create_campaign(
-            coordinator=request.user,
-            community=community,
-            name=data["name"],
-            slug=_unique_campaign_slug(data["name"]),
-            description=data["description"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-        )
-        messages.success(request, _("The campaign is created. Members can now add their listings to it."))
-        return redirect(campaign)
+        try:
+            campaign = actions.do_create_campaign(
+                coordinator=request.user,
+                community=community,
+                name=data["name"],
+                description=data["description"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+            )
+        except ListingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The campaign is created. Members can now add their listings to it."))
+            return redirect(campaign)
     return render(request, "listings/campaign_form.html", {"form": form, "community": community})
-
-
-def _unique_campaign_slug(name: str) -> str:
-    base = slugify(name)[:70]
-    slug, n = base, 1
-    while Campaign.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 @login_required

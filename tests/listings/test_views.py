@@ -62,7 +62,7 @@ def test_member_posts_an_offer(alice: User, alice_client: Client, community: Com
         ({"hours": "0"}, "Estimated hours must be at least 0.25"),
         ({"hours": "0.3"}, "Estimated hours go in quarter hours"),
         ({"hours": "100.25"}, "Estimated hours must be at most 100."),
-        ({"hours": "lots"}, "Enter the hours as a number, like 1.5."),
+        ({"hours": "lots"}, "Enter the hours like 1.5 or 1:30."),
         ({"expires_on": "2020-01-01"}, "The date must be in the future."),
         ({"expires_on": "2099-01-01"}, "A listing can be shown for at most a year."),
         ({"expires_on": "31/02/2027"}, "Enter a real date"),
