@@ -1,6 +1,10 @@
 """Every change to communities and memberships. Each runs in one transaction and leaves an audit event."""
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -8,6 +12,11 @@ from communities import errors, notices
 from communities.models import Community, Membership, MembershipEvent
 
 Status = Membership.Status
+
+# Applying and withdrawing in a loop must not flood the coordinators' inboxes. The counts come from
+# the membership's events in the database, so they hold however many app servers run.
+APPLICATION_WINDOW = timedelta(hours=24)
+MAX_APPLICATIONS_PER_WINDOW = 3  # applications by one member to one community within the window
 
 
 def _lock_membership(member: User, community: Community) -> Membership | None:
@@ -37,6 +46,16 @@ def do_join_community(*, member: User, community: Community, note: str = "") -> 
         membership = Membership(member=member, community=community, role=Membership.Role.MEMBER)
 
     is_open = community.join_policy == Community.JoinPolicy.OPEN
+    recent: list[MembershipEvent] = []
+    if not is_open and membership.pk is not None:  # the row is locked: parallel applications wait here
+        since = timezone.now() - APPLICATION_WINDOW
+        recent = list(membership.events.filter(kind=MembershipEvent.Kind.APPLIED, created_at__gt=since))
+        if len(recent) >= MAX_APPLICATIONS_PER_WINDOW:
+            again = timezone.localtime(min(event.created_at for event in recent) + APPLICATION_WINDOW)
+            raise errors.TooManyApplications(
+                _("You have applied to join %(c)s %(n)d times in the last 24 hours. You can apply again from %(when)s.")
+                % {"c": community, "n": len(recent), "when": date_format(again, "j F Y, H:i")}
+            )
     membership.status = Status.ACTIVE if is_open else Status.PENDING
     membership.role = Membership.Role.MEMBER
     membership.application_note = note.strip()
@@ -47,7 +66,7 @@ def do_join_community(*, member: User, community: Community, note: str = "") -> 
     event = MembershipEvent.objects.create(
         membership=membership, actor=member, kind=kind, reason=membership.application_note
     )
-    if not is_open:
+    if not is_open and not recent:  # coordinators hear of one application per member a day
         notices.application_received(membership, event)
     return membership
 

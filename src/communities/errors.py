@@ -27,3 +27,7 @@ class LastCoordinator(CommunityError):
 
 class ApplicationAlreadyDecided(CommunityError):
     pass
+
+
+class TooManyApplications(CommunityError):
+    pass
