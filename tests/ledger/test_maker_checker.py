@@ -380,7 +380,11 @@ def test_raising_the_fund_overdraft_waits_and_lowering_takes_effect_at_once(
     assert "You asked for this yourself" in text(response)
     assert policy_of(community) == (180, 1200, False, 0)
 
-    decide(client_for(erin), approval, "approve")
+    erin_client = client_for(erin)
+    page = text(erin_client.get(fund_url("approval", community, approval_id=approval.pk)))
+    assert "How far below zero the fund may go From 0 min to 20 h" in page
+    assert "Approve" in page
+    decide(erin_client, approval, "approve")
     assert policy_of(community) == (180, 1200, False, 1200)
     assert LimitPolicy.objects.get().updated_by == erin
 
