@@ -18,6 +18,11 @@ Status = Membership.Status
 APPLICATION_WINDOW = timedelta(hours=24)
 MAX_APPLICATIONS_PER_WINDOW = 3  # applications by one member to one community within the window
 
+# Applying and withdrawing in a loop must not flood the coordinators' inboxes. The counts come from
+# the membership's events in the database, so they hold however many app servers run.
+APPLICATION_WINDOW = timedelta(hours=24)
+MAX_APPLICATIONS_PER_WINDOW = 3  # applications by one member to one community within the window
+
 
 def _lock_membership(member: User, community: Community) -> Membership | None:
     return Membership.objects.select_for_update().filter(member=member, community=community).first()
@@ -66,9 +71,23 @@ def do_join_community(*, member: User, community: Community, note: str = "") -> 
     event = MembershipEvent.objects.create(
         membership=membership, actor=member, kind=kind, reason=membership.application_note
     )
-    if not is_open and not recent:  # coordinators hear of one application per member a day
+    if not is_open and not _told_since_last_decision(membership, recent):
         notices.application_received(membership, event)
     return membership
+
+
+def _told_since_last_decision(membership: Membership, recent: list[MembershipEvent]) -> bool:
+    """Whether the coordinators already heard of an application by this member in the last 24 hours
+    that nobody has decided on since (one withdrawn by the member): then they are not told again."""
+    if not recent:
+        return False
+    decided = (
+        membership.events.filter(kind__in=[MembershipEvent.Kind.APPROVED, MembershipEvent.Kind.DECLINED])
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return any(decided is None or event.created_at > decided for event in recent)
 
 
 @transaction.atomic
