@@ -18,11 +18,6 @@ Status = Membership.Status
 APPLICATION_WINDOW = timedelta(hours=24)
 MAX_APPLICATIONS_PER_WINDOW = 3  # applications by one member to one community within the window
 
-# Applying and withdrawing in a loop must not flood the coordinators' inboxes. The counts come from
-# the membership's events in the database, so they hold however many app servers run.
-APPLICATION_WINDOW = timedelta(hours=24)
-MAX_APPLICATIONS_PER_WINDOW = 3  # applications by one member to one community within the window
-
 
 def _lock_membership(member: User, community: Community) -> Membership | None:
     return Membership.objects.select_for_update().filter(member=member, community=community).first()
