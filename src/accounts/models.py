@@ -97,6 +97,7 @@ class Profile(models.Model):
     may_be_brokered = models.BooleanField(
         _("Coordinators may record exchanges for me, because I am often offline"),
         default=False,
+        db_default=False,  # rows written in bulk by seeding commands get it too
         help_text=_(
             "A coordinator of your community can then record an exchange you took part in. "
             "You are told each time, and can dispute it before it is confirmed."
