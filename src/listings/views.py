@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.access import can_see_member
 from communities.access import access_coordinated_community
 from hexitime.http import MemberRequest, is_htmx, report_form_errors
 from listings import access, actions, matching, visibility
@@ -99,6 +100,8 @@ def detail(request: MemberRequest, listing_id: int) -> HttpResponse:
         "is_author": is_author,
         "can_moderate": access.can_moderate(request.user, listing),
         "can_restore": access.can_restore(request.user, listing),
+        # The author's name links to their profile only for a viewer who may open it.
+        "author_visible": can_see_member(request.user, listing.author_id),
         "hiding_community": access.hiding_community(listing) if listing.is_hidden else None,
         "others": others,
         "hide_form": HideForm(),
