@@ -509,7 +509,11 @@ def do_mark_offline(*, coordinator: User, community: Community, member: User, re
 @transaction.atomic
 def do_withdraw_offline_mark(*, member: User, mark: OfflineMark) -> OfflineMark:
     """The member (or a coordinator of the community) withdraws an offline mark; it stays on record."""
-    mark = OfflineMark.objects.select_for_update().select_related("community", "member__profile").get(pk=mark.pk)
+    mark = (
+        OfflineMark.objects.select_for_update(of=("self",))
+        .select_related("community", "member__profile")
+        .get(pk=mark.pk)
+    )
     if member.pk != mark.member_id and not is_coordinator(member, mark.community):
         raise errors.NotAllowed(_("Only the member or a coordinator of the community can withdraw this."))
     if mark.withdrawn_at is not None:

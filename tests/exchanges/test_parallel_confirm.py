@@ -63,3 +63,38 @@ def test_parallel_confirmations_post_once(alice: User, bob: User, community: Com
     assert exchange.state == Exchange.State.CONFIRMED
     assert outcomes.count("confirmed") <= 1
     assert verify().ok
+
+
+def test_parallel_identical_proposals_make_one(alice: User, bob: User, community: Community) -> None:
+    """The same propose form sent from six connections at once: one proposal, one notice; the others
+    find it (errors.AlreadySent) through the unique key, and nobody hears twice."""
+    from notifications.kinds import Kind
+    from notifications.models import Notification
+
+    barrier = threading.Barrier(6)
+
+    def propose(_worker: int) -> int:
+        try:
+            barrier.wait()
+            exchange = actions.do_propose(
+                proposer=alice,
+                provider=alice,
+                recipients=[bob],
+                community=community,
+                title="Coaching",
+                minutes=60,
+                window="Now",
+                form_key="a-form-key",
+            )
+            return exchange.pk
+        except errors.AlreadySent as repeat:
+            return repeat.exchange.pk
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(6) as pool:
+        pks = list(pool.map(propose, range(6)))
+
+    exchange = Exchange.objects.get()
+    assert pks == [exchange.pk] * 6
+    assert Notification.objects.filter(kind=Kind.EXCHANGE_PROPOSED).count() == 1
