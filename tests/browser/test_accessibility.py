@@ -339,6 +339,8 @@ SCENES = [
         act=list_exchanges_after_asking,
     ),
     Scene("broker", "/communities/riverside/broker/", "Record an exchange for a member", persona="alice"),
+    Scene("offline", "/communities/riverside/offline/", "Members who are offline", persona="alice"),
+    Scene("brokering", "/exchanges/brokering/", "Exchanges recorded for you", persona="bob"),
     Scene("disputes", "/communities/riverside/disputes/", "Disputed exchanges", persona="alice"),
     Scene(
         "stalled",
