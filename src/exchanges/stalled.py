@@ -33,10 +33,12 @@ def proposals_waiting_on(member: User) -> QuerySet[Exchange]:
 
 
 def hours_waiting_on(member: User) -> QuerySet[Exchange]:
-    """Recorded hours the member must confirm or dispute (the rule of exchanges.actions._confirmer_rows)."""
+    """Recorded hours the member must confirm or dispute (the rule of exchanges.access.answerable_rows)."""
     own_rows = _recipient_exchange_ids(member, state=ExchangeRecipient.State.PENDING)
     group = Q(is_group=True, pk__in=own_rows)
     pair = Q(is_group=False) & (Q(provider=member) | Q(pk__in=_recipient_exchange_ids(member))) & ~Q(recorded_by=member)
+    # A brokered exchange waits only on its recipient: the provider may dispute it but not confirm it.
+    pair &= ~Q(brokered_by__isnull=False, provider=member)
     return Exchange.objects.filter(group | pair, state=State.COMPLETED)
 
 

@@ -20,6 +20,7 @@ from communities.models import Community, Membership
 from conversations.models import Block
 from exchanges import actions, errors, tasks
 from exchanges.models import Exchange, ExchangeEvent, OfflineMark, far_from_agreed
+from exchanges.stalled import hours_waiting_on
 from ledger.accounts import account_of
 from ledger.models import Account, Transfer
 from notifications.kinds import Kind
@@ -165,6 +166,9 @@ def test_a_brokered_exchange_waits_for_the_window_and_the_coordinator_cannot_set
     assert not Transfer.objects.exists()
     assert (balance(carol), balance(bob)) == (0, 0)
     assert Notification.objects.filter(recipient=bob, kind=Kind.EXCHANGE_RECORDED).exists()
+    assert list(hours_waiting_on(bob)) == [exchange]  # for digests and nudges: bob confirms, carol may dispute
+    assert not hours_waiting_on(carol).exists()
+    assert not hours_waiting_on(alice).exists()
 
     carol_client = client_for(carol)
     assert "Only the other side can confirm" in act(carol_client, exchange, "confirm")
