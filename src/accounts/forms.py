@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile
 from communities.models import Community
-from hexitime.forms import CleanCharField, CleanTextField
+from hexitime.forms import CleanCharField, CleanTextField, ModelIdsField
 from skills.models import Skill, SkillCategory
 
 
@@ -16,7 +16,7 @@ def grouped_skill_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 
 
 class ProfileForm(forms.ModelForm[Profile]):
-    skills = forms.ModelMultipleChoiceField(
+    skills = ModelIdsField(
         queryset=Skill.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

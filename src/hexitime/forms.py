@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from hexitime.parsing import parse_id
 from hexitime.text import clean_line, clean_text
 
 
@@ -33,3 +34,17 @@ class CleanTextField(forms.CharField):
     def to_python(self, value: Any) -> str | None:
         text = super().to_python(value)
         return clean_text(text) if text else text
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Rows chosen by id (check boxes). A value that is not an id (hexitime.parsing.parse_id: '²',
+    or a number above 64 bits, which overflows in the database) is refused with the field's
+    "invalid_pk_value" message before any query."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            if parse_id(str(pk)) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)

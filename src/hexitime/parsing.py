@@ -95,6 +95,8 @@ def _minutes_of(text: str) -> int:
 
 
 def _hours(number: str) -> Decimal:
+    if re.fullmatch(r"[0-9]+,[0-9]{3}", number):
+        raise HoursError(str(_("Enter the hours like 1.5 or 1:30.")))  # 1,000: a thousand, or one?
     whole, _sep, fraction = number.replace(",", ".").partition(".")
     whole = whole.lstrip("0")
     if len(whole) > MAX_WHOLE_DIGITS:

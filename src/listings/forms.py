@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import grouped_skill_choices
 from accounts.models import User
 from communities.models import Community, Membership
-from hexitime.forms import CleanCharField, CleanTextField
+from hexitime.forms import CleanCharField, CleanTextField, ModelIdsField
 from ledger.forms import HoursField, hours_of
 from listings import visibility
 from listings.actions import ListingData
@@ -61,7 +61,7 @@ class ListingForm(forms.Form):
         help_text=_("For example ‘Fewer falls on elderly care wards’."),
         error_messages={"required": _("Say which improvement this serves: every exchange is for improvement work.")},
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = ModelIdsField(
         queryset=Skill.objects.all(),
         label=_("QI skills"),
         widget=forms.CheckboxSelectMultiple,
