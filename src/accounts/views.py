@@ -16,6 +16,8 @@ from accounts.forms import MemberSearchForm, ProfileForm
 from accounts.models import Profile, User
 from accounts.queries import member_directory, profile_completeness
 from communities import queries as community_queries
+from conversations import queries as conversation_queries
+from exchanges import queries as exchange_queries
 from hexitime.http import MemberRequest, report_form_errors
 from ledger import queries as ledger_queries
 from listings import matching
@@ -42,6 +44,8 @@ def dashboard(request: MemberRequest) -> HttpResponse:
         "active_memberships": [m for m in memberships if m.status == m.Status.ACTIVE],
         "pending_memberships": [m for m in memberships if m.status == m.Status.PENDING],
         "awaiting": community_queries.applications_awaiting(user),
+        "waiting": exchange_queries.waiting_on(user),
+        "unread_threads": conversation_queries.unread_threads(user),
         "has_mfa": user.authenticator_set.exists(),  # type: ignore[attr-defined]
         "requests_to_help": matching.requests_you_could_help_with(user),
         "offers_for_you": matching.offers_for_your_requests(user),

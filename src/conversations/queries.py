@@ -122,3 +122,9 @@ def messages_waiting_on(older_than: datetime, *, newer_than: datetime | None = N
         assert message is not None
         waiting.append(WaitingReply(member=place.member, conversation=place.conversation, message=message))
     return waiting
+
+
+def unread_threads(member: User, limit: int = 5) -> list[Participant]:
+    """The member's unread conversations, oldest waiting first, with who wrote last (two queries)."""
+    rows = inbox(member).filter(UNREAD).order_by("last_activity_at", "pk")
+    return list(rows[:limit])

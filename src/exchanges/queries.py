@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
 from exchanges.models import Exchange, ExchangeRecipient
@@ -49,3 +49,42 @@ def disputes_in(community_ids: list[int]) -> QuerySet[Exchange]:
     return with_people(Exchange.objects.filter(state=Exchange.State.DISPUTED, community_id__in=community_ids)).order_by(
         "updated_at"
     )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An exchange that waits on the member, and what they do next ("answer", "record" or "confirm")."""
+
+    exchange: Exchange
+    step: str
+
+
+def waiting_on(member: User, limit: int = 10) -> list[Waiting]:
+    """What the member must do next on their open exchanges, oldest first: two queries.
+
+    The rules are the exchange page's: the other side answers a proposal; either side records the
+    hours (only the provider in a group); the side that did not record confirms (each recipient
+    for themselves in a group).
+    """
+    mine = Exchange.objects.filter(
+        Q(provider=member) | Q(pk__in=ExchangeRecipient.objects.filter(recipient=member).values("exchange_id")),
+        state__in=[Exchange.State.PROPOSED, Exchange.State.AGREED, Exchange.State.COMPLETED],
+    )
+    waiting: list[Waiting] = []
+    for exchange in with_people(mine).order_by("updated_at", "pk"):
+        step = _next_step(member, exchange)
+        if step:
+            waiting.append(Waiting(exchange, step))
+    return waiting[:limit]
+
+
+def _next_step(member: User, exchange: Exchange) -> str:
+    rows = list(exchange.recipients.all())  # prefetched by with_people
+    my_row = next((row for row in rows if row.recipient_id == member.pk), None)
+    if exchange.state == Exchange.State.PROPOSED:
+        return "answer" if exchange.proposed_by_id != member.pk else ""
+    if exchange.state == Exchange.State.AGREED:
+        return "record" if member.pk == exchange.provider_id or not exchange.is_group else ""
+    if exchange.is_group:
+        return "confirm" if my_row is not None and my_row.state == ExchangeRecipient.State.PENDING else ""
+    return "confirm" if exchange.recorded_by_id != member.pk else ""
