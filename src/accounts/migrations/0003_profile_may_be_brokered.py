@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
+        ("accounts", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='may_be_brokered',
-            field=models.BooleanField(db_default=False, default=False, help_text='A coordinator of your community can then record an exchange you took part in. You are told each time, and can dispute it before it is confirmed.', verbose_name='Coordinators may record exchanges for me, because I am often offline'),
+            model_name="profile",
+            name="may_be_brokered",
+            field=models.BooleanField(
+                db_default=False,
+                default=False,
+                help_text="A coordinator of your community can then record an exchange you took part in. You are told each time, and can dispute it before it is confirmed.",
+                verbose_name="Coordinators may record exchanges for me, because I am often offline",
+            ),
         ),
     ]
