@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.tasks import Task, task
 from django.utils import timezone
 
+from ledger import approvals
 from notifications import digests, nudges
 from notifications.models import ScheduledRun
 
@@ -76,6 +77,15 @@ def sweep_auto_confirm(now: str) -> str:
     return output.getvalue().strip()
 
 
+@task()
+def expire_ledger_approvals(now: str) -> int:
+    """Mark grants and limit changes that no second coordinator approved in time as expired.
+
+    Approval already refuses an expired request; this keeps the fund pages' lists true.
+    """
+    return approvals.expire_requests(datetime.fromisoformat(now))
+
+
 def _local(day: datetime, at: time) -> datetime:
     return datetime.combine(day.date(), at, tzinfo=timezone.get_default_timezone())
 
@@ -115,6 +125,7 @@ JOBS = [
     Job("send_nudges", send_nudges, "every run"),
     Job("warn_expiring_listings", warn_expiring_listings, "every run"),
     Job("sweep_auto_confirm", sweep_auto_confirm, "every run"),
+    Job("expire_ledger_approvals", expire_ledger_approvals, "every run"),
 ]
 
 

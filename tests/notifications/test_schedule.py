@@ -23,7 +23,7 @@ from tests.factories import ListingFactory, UserFactory
 from tests.tasks import run_due_tasks
 
 pytestmark = pytest.mark.django_db
-EVERY_RUN = ["send_nudges", "warn_expiring_listings", "sweep_auto_confirm"]
+EVERY_RUN = ["send_nudges", "warn_expiring_listings", "sweep_auto_confirm", "expire_ledger_approvals"]
 
 
 def schedule(now: str | datetime) -> str:
@@ -85,7 +85,9 @@ def test_a_run_as_if_in_the_future_does_not_hold_up_the_real_schedule() -> None:
 
 def test_sweeps_are_enqueued_at_every_run_with_the_time_they_were_scheduled_for() -> None:
     output = schedule("2026-12-07T03:00")
-    assert output == "2026-12-07 03:00: enqueued send_nudges, warn_expiring_listings, sweep_auto_confirm.\n"
+    assert output == (
+        "2026-12-07 03:00: enqueued send_nudges, warn_expiring_listings, sweep_auto_confirm, expire_ledger_approvals.\n"
+    )
     schedule("2026-12-07T03:05")  # Monday, before seven
     assert all(enqueued(job) == 2 for job in EVERY_RUN)
     [first, _] = DBTaskResult.objects.filter(task_path="notifications.scheduled.send_nudges").order_by("enqueued_at")
@@ -102,7 +104,7 @@ def test_list_shows_the_jobs_their_last_run_and_what_is_due_without_enqueuing() 
     assert "2026-12-08 08:00 GMT" in lines[0]
     assert lines[0].endswith(" due")  # the daily digest, a day later
     assert lines[1].endswith("not due")  # the weekly digest went on Tuesday
-    assert DBTaskResult.objects.count() == 5  # only the first run's
+    assert DBTaskResult.objects.count() == 6  # only the first run's
 
 
 def test_bad_options_are_refused() -> None:
