@@ -245,7 +245,7 @@ def request_limits(
 
 def _locked(approval: ApprovalRequest) -> ApprovalRequest:
     return (
-        ApprovalRequest.objects.select_for_update()
+        ApprovalRequest.objects.select_for_update(of=("self",))  # member is an outer join: lock only the request
         .select_related("community", "requested_by__profile", "member__profile")
         .get(pk=approval.pk)
     )
