@@ -7,7 +7,7 @@ from hexitime.forms import CleanTextField
 
 class JoinForm(forms.Form):
     note = CleanTextField(
-        label=_("Why would you like to join? (optional)"),
+        label=_("Why would you like to join?"),
         help_text=_("Coordinators read this when they decide on your application."),
         required=False,
         max_length=1000,

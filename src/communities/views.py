@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,11 +149,9 @@ def decide(request: MemberRequest, slug: str, membership_id: int) -> HttpRespons
 def stalled(request: MemberRequest, slug: str) -> HttpResponse:
     """Members with unanswered proposals or stalled exchanges, for coordinators: counts and ages only.
 
-    Anyone else gets a 404, as if the page did not exist: who is stuck is the coordinators' business.
+    Anyone else gets a 403 that says why, like the community's other coordinator pages.
     """
-    community = access.access_community(slug)
-    if not access.is_coordinator(request.user, community):
-        raise Http404(_("There is no such page in %(community)s.") % {"community": community})
+    community = access.access_coordinated_community(request.user, slug)
     context = {
         "community": community,
         "members": stalled_members(community, timezone.now()),

@@ -206,7 +206,10 @@ def block(request: MemberRequest, member_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("You have blocked %(name)s. They can't send you messages, and they are not told.")
+                _(
+                    "You have blocked %(name)s. They can't send you messages. They are not told now; "
+                    "if they try to write to you, they'll see that they can't."
+                )
                 % {"name": other.display_name},
             )
         return redirect("conversations:block", member_id=other.pk)

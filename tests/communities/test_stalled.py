@@ -103,19 +103,20 @@ def test_nothing_stuck_says_so(alice_client: Client) -> None:
 
 
 @pytest.mark.parametrize("persona", ["bob_client", "charlie_client"])
-def test_others_find_no_such_page(persona: str, request: pytest.FixtureRequest, alice: User, bob: User) -> None:
+def test_others_are_refused_like_on_sibling_pages(
+    persona: str, request: pytest.FixtureRequest, alice: User, bob: User
+) -> None:
     client: Client = request.getfixturevalue(persona)
     exchange(alice, alice, [bob], Community.objects.get(slug="riverside"), created=5, updated=5)
     response = client.get(url())
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert "Only the coordinators of" in response.content.decode()
     assert "proposal unanswered" not in response.content.decode()
 
 
-def test_a_coordinator_elsewhere_finds_no_such_page(
-    charlie: User, charlie_client: Client, community: Community
-) -> None:
+def test_a_coordinator_elsewhere_is_refused(charlie: User, charlie_client: Client, community: Community) -> None:
     MembershipFactory(member=charlie, community=OrganisationFactory(slug="hillside"), role="coordinator")
-    assert charlie_client.get(url()).status_code == 404
+    assert charlie_client.get(url()).status_code == 403
 
 
 def test_visitors_must_log_in(community: Community) -> None:

@@ -37,9 +37,11 @@ def test_block_from_the_profile_then_unblock(alice: User, bob: User, alice_clien
     assert Block.objects.count() == 0, "nothing is blocked on GET"
 
     response = alice_client.post(block_url(bob), follow=True)
-    assert "You have blocked Bob Brown. They can&#x27;t send you messages, and they are not told." in (
-        response.content.decode()
-    )
+    assert (
+        "You have blocked Bob Brown. They can&#x27;t send you messages. They are not told now; "
+        "if they try to write to you, they&#x27;ll see that they can&#x27;t."
+    ) in response.content.decode()
+    assert "They have not been told" not in response.content.decode()
     assert Block.objects.filter(blocker=alice, blocked=bob).exists()
     profile = alice_client.get(reverse("accounts:profile", kwargs={"member_id": bob.pk})).content.decode()
     assert "Unblock this member" in profile
