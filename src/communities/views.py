@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from accounts.access import visible_member_ids
 from accounts.models import User
@@ -14,7 +13,7 @@ from communities import access, actions, queries
 from communities.errors import CommunityError
 from communities.forms import CommunityEditForm, DecisionForm, JoinForm
 from exchanges.stalled import STALLED_AFTER, UNANSWERED_AFTER, stalled_members
-from hexitime.http import MemberRequest
+from hexitime.http import MemberRequest, post_only_or_redirect
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -42,7 +41,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="communities:detail", kwargs=("slug",))
 def join(request: MemberRequest, slug: str) -> HttpResponse:
     community = access.access_community(slug)
     form = JoinForm(request.POST)
@@ -69,7 +68,7 @@ def join(request: MemberRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="communities:detail", kwargs=("slug",))
 def leave(request: MemberRequest, slug: str) -> HttpResponse:
     community = access.access_community(slug)
     try:
@@ -118,7 +117,7 @@ def applications(request: MemberRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="communities:applications", kwargs=("slug",))
 def decide(request: MemberRequest, slug: str, membership_id: int) -> HttpResponse:
     membership = access.access_application(request.user, slug, membership_id)
     community = membership.community

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accounts.access import access_profile
 from accounts.models import User
@@ -20,7 +20,7 @@ from conversations import access, actions, queries
 from conversations.errors import MessagingError
 from conversations.forms import MessageForm, ReportForm, ResolveReportForm, ThreadMessageForm
 from conversations.models import Conversation, Message
-from hexitime.http import MemberRequest, is_htmx, report_form_errors
+from hexitime.http import MemberRequest, is_htmx, post_only_or_redirect, report_form_errors
 from hexitime.parsing import parse_id, parse_position
 from listings.access import access_listing
 from listings.models import Listing
@@ -96,7 +96,7 @@ def poll(request: MemberRequest, conversation_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="conversations:thread", kwargs=("conversation_id",))
 def send(request: MemberRequest, conversation_id: int) -> HttpResponse:
     """Write in a thread. Without JavaScript: post, then redirect. With htmx: the new messages and a fresh form."""
     conversation = access.access_conversation(request.user, conversation_id)
@@ -218,7 +218,7 @@ def block(request: MemberRequest, member_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="conversations:block", kwargs=("member_id",))
 def unblock(request: MemberRequest, member_id: int) -> HttpResponse:
     other = access.access_member(request.user, member_id)
     if actions.do_unblock(blocker=request.user, blocked=other):
@@ -255,7 +255,7 @@ def reports(request: MemberRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="conversations:reports")
 def resolve_report(request: MemberRequest, report_id: int) -> HttpResponse:
     report = access.access_report(request.user, report_id)
     form = ResolveReportForm(request.POST, prefix=f"report-{report.pk}")
