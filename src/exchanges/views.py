@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from accounts.access import access_profile
 from accounts.models import User
@@ -30,7 +29,7 @@ from exchanges.forms import (
     to_minutes,
 )
 from exchanges.models import Exchange, OfflineMark
-from hexitime.http import MemberRequest, report_form_errors
+from hexitime.http import MemberRequest, post_only_or_redirect, report_form_errors
 from hexitime.parsing import parse_id
 from listings import visibility
 from listings.access import access_listing
@@ -161,7 +160,7 @@ ACTIONS = {"accept", "decline", "cancel", "record", "confirm", "dispute", "resol
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="exchanges:detail", kwargs=("exchange_id",))
 def act(request: MemberRequest, exchange_id: int, action: str) -> HttpResponse:
     exchange = access.access_exchange(request.user, exchange_id)
     if action not in ACTIONS:
@@ -319,7 +318,7 @@ def brokering(request: MemberRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="exchanges:brokering")
 def withdraw_offline(request: MemberRequest, mark_id: int) -> HttpResponse:
     mark = access.access_offline_mark(request.user, mark_id)
     try:

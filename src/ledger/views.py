@@ -15,12 +15,12 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from communities.access import is_coordinator
 from communities.models import Community
-from hexitime.http import MemberRequest
+from hexitime.http import MemberRequest, post_only_or_redirect
 from hexitime.templatetags.hexitime import duration
 from ledger import access, actions, approvals, notices, queries
 from ledger.approvals import Requested, check_checker
@@ -315,18 +315,18 @@ def _decide(request: MemberRequest, slug: str, approval_id: int, decision: str) 
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="ledger:approval", kwargs=("slug", "approval_id",))
 def approve(request: MemberRequest, slug: str, approval_id: int) -> HttpResponse:
     return _decide(request, slug, approval_id, "approve")
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="ledger:approval", kwargs=("slug", "approval_id",))
 def reject(request: MemberRequest, slug: str, approval_id: int) -> HttpResponse:
     return _decide(request, slug, approval_id, "reject")
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="ledger:approval", kwargs=("slug", "approval_id",))
 def cancel(request: MemberRequest, slug: str, approval_id: int) -> HttpResponse:
     return _decide(request, slug, approval_id, "cancel")

@@ -7,11 +7,10 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from accounts.access import can_see_member
 from communities.access import access_coordinated_community
-from hexitime.http import MemberRequest, is_htmx, report_form_errors
+from hexitime.http import MemberRequest, is_htmx, post_only_or_redirect, report_form_errors
 from listings import access, actions, matching, visibility
 from listings.errors import ListingError
 from listings.forms import CampaignForm, HideForm, ListingForm, SearchForm
@@ -116,7 +115,7 @@ def detail(request: MemberRequest, listing_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="listings:detail", kwargs=("listing_id",))
 def change_status(request: MemberRequest, listing_id: int, action: str) -> HttpResponse:
     listing = access.access_own_listing(request.user, listing_id)
     if action not in STATUS_ACTIONS:
@@ -133,7 +132,7 @@ def change_status(request: MemberRequest, listing_id: int, action: str) -> HttpR
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="listings:detail", kwargs=("listing_id",))
 def hide(request: MemberRequest, listing_id: int) -> HttpResponse:
     listing = access.access_moderated_listing(request.user, listing_id)
     form = HideForm(request.POST)
@@ -151,7 +150,7 @@ def hide(request: MemberRequest, listing_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="listings:detail", kwargs=("listing_id",))
 def unhide(request: MemberRequest, listing_id: int) -> HttpResponse:
     listing = access.access_listing_to_restore(request.user, listing_id)
     try:

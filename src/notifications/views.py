@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from hexitime.http import MemberRequest
+from hexitime.http import MemberRequest, post_only_or_redirect
 from notifications import actions, queries, tokens
 from notifications.forms import PreferencesForm
 
@@ -31,7 +31,7 @@ def open_notification(request: MemberRequest, notification_id: int) -> HttpRespo
 
 
 @login_required
-@require_POST
+@post_only_or_redirect(to="notifications:index")
 def mark_all_read(request: MemberRequest) -> HttpResponse:
     count = actions.do_mark_all_read(member=request.user)
     if count:

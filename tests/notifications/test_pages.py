@@ -112,7 +112,8 @@ def test_mark_all_as_read_marks_only_mine(bob: User, bob_client: Client, alice: 
     notify_now(bob, n=1)
     notify_now(bob, n=2)
     theirs = notify_now(alice, n=3)
-    assert bob_client.get(reverse("notifications:mark_all_read")).status_code == 405
+    assert bob_client.get(reverse("notifications:mark_all_read"))["Location"] == reverse("notifications:index")
+    assert Notification.objects.filter(recipient=bob, read_at__isnull=True).count() == 2  # a GET marks nothing
     response = bob_client.post(reverse("notifications:mark_all_read"), follow=True)
     assert "2 notifications marked as read." in response.content.decode()
     assert not Notification.objects.filter(recipient=bob, read_at__isnull=True).exists()
