@@ -1,13 +1,39 @@
 """Reads of communities for pages: a fixed number of queries whatever the size of the list."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from accounts.models import User
 from communities.models import Community, Membership
 
 ACTIVE = Membership.Status.ACTIVE
+
+# The most local community comes first: an organisation, then a region, then the nation.
+LOCALITY = {Community.Kind.ORGANISATION: 0, Community.Kind.REGION: 1, Community.Kind.NATION: 2}
+
+
+def by_locality(queryset: QuerySet[Community]) -> QuerySet[Community]:
+    """Communities most local first (organisation, region, nation), then by name."""
+    locality = Case(
+        *(When(kind=kind, then=Value(rank)) for kind, rank in LOCALITY.items()),
+        default=Value(len(LOCALITY)),
+        output_field=IntegerField(),
+    )
+    return queryset.alias(locality=locality).order_by("locality", "name", "pk")
+
+
+def most_local(communities: Iterable[Community]) -> Community | None:
+    """The most local of some communities (organisation, then region, then nation; then by name)."""
+    return min(
+        communities, key=lambda c: (LOCALITY.get(Community.Kind(c.kind), len(LOCALITY)), c.name, c.pk), default=None
+    )
+
+
+def communities_within_count(community: Community) -> int:
+    """How many communities sit under this one (the tree is at most three deep)."""
+    return Community.objects.filter(Q(parent_id=community.pk) | Q(parent__parent_id=community.pk)).count()
 
 
 def with_member_counts(queryset: QuerySet[Community]) -> QuerySet[Community]:

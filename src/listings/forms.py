@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import grouped_skill_choices
 from accounts.models import User
+from communities import queries as community_queries
 from communities.models import Community, Membership
 from hexitime.forms import CleanCharField, CleanTextField, ModelIdsField
+from hexitime.parsing import parse_id
 from ledger.forms import HoursField, hours_of
 from listings import visibility
 from listings.actions import ListingData
@@ -24,8 +27,21 @@ if TYPE_CHECKING:
 
 
 def member_communities(member: User) -> Any:
+    """The member's active communities, most local first: the first is the audience a listing defaults to."""
     active = Membership.objects.filter(member=member, status=Membership.Status.ACTIVE).values("community_id")
-    return Community.objects.filter(pk__in=active).order_by("kind", "name")
+    return community_queries.by_locality(Community.objects.filter(pk__in=active))
+
+
+def audience_text(community: Community) -> str:
+    """Who will see a listing shown to this community, in words."""
+    within = community_queries.communities_within_count(community)
+    if not within:
+        return gettext("Members of %(community)s will see it.") % {"community": community.name}
+    return ngettext(
+        "Members of %(community)s and the %(count)d community within it will see it.",
+        "Members of %(community)s and the %(count)d communities within it will see it.",
+        within,
+    ) % {"community": community.name, "count": within}
 
 
 def running_campaigns(member: User) -> Any:
@@ -112,11 +128,26 @@ class ListingForm(forms.Form):
     def __init__(self, *args: Any, author: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.author = author
+        scopes = list(member_communities(author))
         self.fields["scope"].queryset = member_communities(author)  # type: ignore[attr-defined]
+        if not self.is_bound and not self.initial.get("scope") and scopes:
+            self.initial["scope"] = scopes[0]  # the most local community, not the first by name
+        chosen = self._chosen_scope(scopes)
+        if chosen is not None:
+            self.fields["scope"].help_text = audience_text(chosen)
         self.fields["campaign"].queryset = running_campaigns(author)  # type: ignore[attr-defined]
         self.fields["skills"].choices = grouped_skill_choices()  # type: ignore[attr-defined]
         if not self.is_bound and "expires_on" not in self.initial:
             self.initial["expires_on"] = timezone.localdate() + DEFAULT_LIFETIME
+
+    def _chosen_scope(self, scopes: list[Community]) -> Community | None:
+        """The community the form shows as chosen: the posted one, else the initial one."""
+        if self.is_bound:
+            wanted = parse_id(self.data.get("scope"))
+        else:
+            initial = self.initial.get("scope")
+            wanted = initial.pk if isinstance(initial, Community) else parse_id(str(initial or ""))
+        return next((c for c in scopes if c.pk == wanted), None)
 
     @classmethod
     def initial_from(cls, listing: Listing) -> dict[str, Any]:
