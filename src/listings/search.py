@@ -48,6 +48,11 @@ class SearchFilters:
     sort: str = "relevance"
     page: int = 1
 
+    @property
+    def applied_count(self) -> int:
+        """How many filters narrow the results (the search words and the order are not filters)."""
+        return sum(bool(f) for f in (self.kind, self.skills, self.community, self.mode, self.campaign))
+
 
 @dataclass
 class SearchHit:
