@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from exchanges.models import far_from_agreed
+from hexitime.durations import duration
 from hexitime.forms import CleanCharField, CleanTextField
-from hexitime.templatetags.hexitime import duration
 from ledger.forms import HoursField, KeyedForm
 
 MIN_HOURS, MAX_HOURS = Decimal("0.25"), Decimal(100)

@@ -18,7 +18,7 @@ from accounts.models import User
 from communities.models import Community, Membership
 from exchanges.access import involved_community_ids
 from exchanges.models import Exchange, ExchangeRecipient, OfflineMark
-from hexitime.templatetags.hexitime import duration
+from hexitime.durations import duration
 from notifications.actions import Note, notify
 from notifications.kinds import Kind
 

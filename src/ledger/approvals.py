@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communities.access import coordinates_or_ancestor
 from communities.models import Community, Membership
-from hexitime.templatetags.hexitime import duration
+from hexitime.durations import duration
 from ledger import errors, notices
 from ledger.accounts import account_of, fund_of
 from ledger.models import Account, ApprovalRequest, LimitPolicy, Transfer

@@ -16,7 +16,7 @@ from accounts.models import User
 from communities.access import coordinators_or_ancestors
 from communities.models import Community
 from communities.queries import coordinators
-from hexitime.templatetags.hexitime import duration
+from hexitime.durations import duration
 from ledger.models import ApprovalRequest, LimitPolicy, Transfer
 from notifications.actions import Note, notify, notify_all
 from notifications.kinds import Kind

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET
 from accounts.models import User
 from communities.access import is_coordinator
 from communities.models import Community
+from hexitime.durations import duration
 from hexitime.http import MemberRequest, post_only_or_redirect
-from hexitime.templatetags.hexitime import duration
 from ledger import access, actions, approvals, notices, queries
 from ledger.approvals import Requested, check_checker
 from ledger.errors import LedgerError

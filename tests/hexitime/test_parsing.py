@@ -24,8 +24,8 @@ from accounts.models import User
 from communities.models import Community
 from conversations.models import Message
 from exchanges.models import Exchange
+from hexitime.durations import duration
 from hexitime.parsing import MAX_ID, HoursError, parse_hours, parse_id, parse_position
-from hexitime.templatetags.hexitime import duration
 from ledger.forms import hours_of
 from ledger.models import LimitPolicy
 from listings.models import Campaign, Listing

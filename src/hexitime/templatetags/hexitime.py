@@ -1,31 +1,22 @@
-"""Display helpers used across templates."""
+"""Display helpers used across templates. The formatting itself lives in hexitime.durations."""
 
 from django import template
-from django.utils.translation import gettext as _
+
+from hexitime import durations
+from hexitime.durations import MINUS
+
+__all__ = ["MINUS", "duration", "signed_duration"]
 
 register = template.Library()
-
-MINUS = "\u2212"  # a real minus sign: read as "minus" by screen readers, unlike a hyphen
 
 
 @register.filter
 def duration(minutes: int | None) -> str:
-    """Minutes as members read time: '45 min', '1 h', '1 h 30 min' (a minus sign in front below zero)."""
-    if minutes is None:
-        return ""
-    if int(minutes) < 0:
-        return MINUS + duration(-int(minutes))
-    hours, rest = divmod(int(minutes), 60)
-    if hours and rest:
-        return _("%(h)d h %(m)d min") % {"h": hours, "m": rest}
-    if hours:
-        return _("%(h)d h") % {"h": hours}
-    return _("%(m)d min") % {"m": rest}
+    """Minutes as members read time: '45 min', '1 h', '1 h 30 min' (hexitime.durations.duration)."""
+    return durations.duration(minutes)
 
 
 @register.filter
 def signed_duration(minutes: int | None) -> str:
-    """A change of balance: '+1 h 30 min' in, minus '45 min' out, '0 min' for nothing."""
-    if minutes is None:
-        return ""
-    return ("+" if int(minutes) > 0 else "") + duration(minutes)
+    """A change of balance: '+1 h 30 min' in, minus '45 min' out (hexitime.durations.signed_duration)."""
+    return durations.signed_duration(minutes)
