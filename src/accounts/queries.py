@@ -53,3 +53,36 @@ def member_directory(
     if organisation:
         profiles = profiles.filter(organisation__icontains=organisation)
     return profiles.select_related("user").prefetch_related("skills").order_by("display_name", "user_id")
+
+
+PICK_PAGE_SIZE = 10
+PICK_NAME_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class MemberPick:
+    """One page of members whose names match what the viewer typed, for the pick-a-member fields."""
+
+    name: str
+    profiles: list[Profile]
+    page: int
+    has_more: bool
+
+
+def pick_members(viewer: User, *, name: str, page: int = 1) -> MemberPick:
+    """Members the viewer may reach (who share an active community with them: ledger.access.may_give_to's
+    and accounts.access.can_see_member's rule in queryset form), never the viewer, whose display name
+    contains the words typed; ten a page, in one query."""
+    name = " ".join(name.split())[:PICK_NAME_LENGTH]
+    page = max(1, min(page, 1000))
+    if not name:
+        return MemberPick(name="", profiles=[], page=1, has_more=False)
+    start = (page - 1) * PICK_PAGE_SIZE
+    found = list(
+        Profile.objects.filter(
+            user_id__in=shared_community_member_ids(viewer), user__is_active=True, display_name__icontains=name
+        )
+        .exclude(user_id=viewer.pk)
+        .order_by("display_name", "user_id")[start : start + PICK_PAGE_SIZE + 1]
+    )
+    return MemberPick(name=name, profiles=found[:PICK_PAGE_SIZE], page=page, has_more=len(found) > PICK_PAGE_SIZE)

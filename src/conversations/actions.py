@@ -27,6 +27,7 @@ from conversations.models import (
     Participant,
 )
 from exchanges.models import Exchange
+from listings import visibility
 from listings.models import Listing
 from notifications.actions import Note, notify, notify_all
 from notifications.kinds import Kind
@@ -138,10 +139,15 @@ def _direct_conversation(a: User, b: User) -> Conversation:
 def do_send_direct(*, sender: User, recipient: User, body: str, listing: Listing | None = None) -> Message:
     """Write to another member in the pair's conversation (started on the first message).
 
-    From a listing, the recipient is its author and the message records the listing it is about.
+    From a listing, the recipient is its author, or its author writes to a member who may see it
+    ("Ask them"); the message records the listing it is about.
     """
-    if listing is not None and listing.author_id != recipient.pk:
+    if listing is not None and listing.author_id not in (recipient.pk, sender.pk):
         raise errors.NotParticipant(_("A message about a listing goes to its author."))
+    if listing is not None and listing.author_id == sender.pk and not visibility.may_see_listing(recipient, listing):
+        raise errors.NotParticipant(
+            _("%(name)s can't see this listing. Write to them without it.") % {"name": recipient.display_name}
+        )
     if recipient.pk == sender.pk:
         raise errors.MessageToSelf(_("You can't send a message to yourself."))
     clean_body(body)

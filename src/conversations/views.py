@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import access_profile
 from accounts.models import User
+from accounts.queries import pick_members
 from communities.access import coordinated_community_ids
 from conversations import access, actions, queries
 from conversations.errors import MessagingError
@@ -136,6 +137,8 @@ def start(request: MemberRequest) -> HttpResponse:
     Nothing is created on GET: a pair that already talks goes to its conversation, others get
     a form; the conversation starts with the first message sent.
     """
+    if request.method == "GET" and not request.GET.get("listing") and not request.GET.get("member"):
+        return _pick_recipient(request)
     listing, recipient = _start_target(request)
     back = listing.get_absolute_url() if listing else recipient.profile.get_absolute_url()
     if recipient.pk == request.user.pk:
@@ -144,7 +147,13 @@ def start(request: MemberRequest) -> HttpResponse:
     existing = queries.direct_conversation_between(request.user, recipient.pk)
     if request.method == "GET" and listing is None and existing is not None:
         return redirect(existing)
-    form = MessageForm(request.POST or None)
+    initial = {}
+    if listing is not None and listing.author_id == request.user.pk:  # "Ask them" from one's own listing
+        initial["body"] = _("Hello %(name)s, could you help with my request “%(title)s”?") % {
+            "name": recipient.display_name,
+            "title": listing.title,
+        }
+    form = MessageForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             message = actions.do_send_direct(
@@ -159,12 +168,24 @@ def start(request: MemberRequest) -> HttpResponse:
     return render(request, "conversations/start.html", context)
 
 
+def _pick_recipient(request: MemberRequest) -> HttpResponse:
+    """A new message with nobody chosen yet: find a member by name (htmx suggests as you type)."""
+    pick = pick_members(request.user, name=request.GET.get("name", ""), page=parse_id(request.GET.get("page")) or 1)
+    context = {"pick": pick}
+    if is_htmx(request):
+        return render(request, "conversations/pick.html#choices", context)
+    return render(request, "conversations/pick.html", context)
+
+
 def _start_target(request: MemberRequest) -> tuple[Listing | None, User]:
     listing_id = parse_id(request.GET.get("listing"))
+    member_id = parse_id(request.GET.get("member"))
     if listing_id is not None:
         listing = access_listing(request.user, listing_id)
+        if member_id is not None and listing.author_id == request.user.pk:
+            # The author asks a member who could help with their listing.
+            return listing, access_profile(request.user, member_id).user
         return listing, listing.author
-    member_id = parse_id(request.GET.get("member"))
     if member_id is not None:
         return None, access_profile(request.user, member_id).user
     raise Http404(_("Choose a member or a listing to write to."))

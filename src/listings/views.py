@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from accounts.access import can_see_member
 from communities.access import access_coordinated_community
 from hexitime.http import MemberRequest, is_htmx, post_only_or_redirect, report_form_errors
-from listings import access, actions, matching, visibility
+from listings import access, actions, matching, queries, visibility
 from listings.errors import ListingError
 from listings.forms import CampaignForm, HideForm, ListingForm, SearchForm
 from listings.models import Listing
@@ -102,6 +102,7 @@ def detail(request: MemberRequest, listing_id: int) -> HttpResponse:
         # The author's name links to their profile only for a viewer who may open it.
         "author_visible": can_see_member(request.user, listing.author_id),
         "hiding_community": access.hiding_community(listing) if listing.is_hidden else None,
+        "offer_to_close": is_author and queries.got_its_help(listing),
         "others": others,
         "hide_form": HideForm(),
         "suggested_listings": matching.suggest_listings(listing, request.user) if listing.is_live else [],

@@ -59,3 +59,8 @@ def searchable_listings(member: User, scope_ids: set[int] | None = None) -> Quer
     """Live listings in the member's communities' trees: what search, browse and matching show."""
     scopes = visible_scope_ids(member) if scope_ids is None else scope_ids
     return Listing.objects.filter(live_q(), scope_id__in=scopes)
+
+
+def may_see_listing(member: User, listing: Listing) -> bool:
+    """Whether the member may open this listing (visible_listings' rule for one listing)."""
+    return visible_listings(member).filter(pk=listing.pk).exists()
