@@ -61,3 +61,16 @@ def test_no_prompt_for_an_offer(alice: User, alice_client: Client, bob: User, co
     offer = ListingFactory(author=alice, scope=community, kind="offer")
     exchange_from(offer, alice, Exchange.State.CONFIRMED)
     assert PROMPT not in alice_client.get(offer.get_absolute_url()).content.decode()
+
+
+def test_the_exchange_page_prompts_the_requests_author_too(
+    alice: User, alice_client: Client, bob: User, bob_client: Client, request_listing: Listing
+) -> None:
+    exchange = exchange_from(request_listing, bob, Exchange.State.CONFIRMED)
+    exchange.recipients.create(recipient=alice)
+    url = reverse("exchanges:detail", kwargs={"exchange_id": exchange.pk})
+    assert PROMPT in alice_client.get(url).content.decode()
+    assert PROMPT not in bob_client.get(url).content.decode(), "the helper is not asked to close the request"
+    request_listing.status = Listing.Status.CLOSED
+    request_listing.save()
+    assert PROMPT not in alice_client.get(url).content.decode()
