@@ -31,6 +31,7 @@ from exchanges.models import (
     OfflineMark,
     far_from_agreed,
 )
+from hexitime.templatetags.hexitime import duration
 from ledger.accounts import account_of
 from ledger.errors import LedgerError
 from ledger.models import Transfer
@@ -249,6 +250,44 @@ def do_record_hours(*, member: User, exchange: Exchange, minutes: int, version: 
     return exchange
 
 
+AMEND_TOO_LATE = gettext_lazy(
+    "The hours can no longer be changed: the other side has already confirmed or disputed them. "
+    "If they are wrong, send a message or ask a coordinator."
+)
+
+
+@transaction.atomic
+def do_amend_hours(*, member: User, exchange: Exchange, minutes: int, version: int | None = None) -> Exchange:
+    """The member who recorded the hours changes them while nobody has confirmed or disputed them.
+
+    The confirmation window starts again from now, the other side is told as for a new record,
+    and hours far from those agreed again need the other side's explicit confirmation.
+    """
+    exchange = _locked(exchange, version)
+    if exchange.state != State.COMPLETED or exchange.recipients.exclude(state=ExchangeRecipient.State.PENDING).exists():
+        raise errors.WrongState(str(AMEND_TOO_LATE))
+    if member.pk != exchange.recorded_by_id:
+        raise errors.NotAllowed(_("Only the person who recorded the hours can change them."))
+    check_minutes(minutes)
+    previous = exchange.recorded_minutes
+    assert previous is not None
+    if minutes == previous:
+        raise errors.InvalidHours(_("These are the hours already recorded. Enter the hours actually given."))
+    now = timezone.now()
+    exchange.recorded_minutes = minutes
+    exchange.recorded_at = now
+    exchange.reminder_sent_at = None
+    far = far_from_agreed(agreed=exchange.proposed_minutes, recorded=minutes)
+    exchange.confirm_deadline = None if far else now + timedelta(days=exchange.community.auto_confirm_days)
+    exchange.recipients.update(minutes=minutes)
+    note = _("changed the hours from %(old)s to %(new)s") % {"old": duration(previous), "new": duration(minutes)}
+    _save(exchange, member, ExchangeEvent.Kind.AMENDED, note, minutes)
+    notices.exchange_recorded(exchange, member, previous=previous)
+    if not far:
+        _schedule_confirmation(exchange)
+    return exchange
+
+
 def _schedule_confirmation(exchange: Exchange) -> None:
     from exchanges import tasks
 
@@ -367,7 +406,9 @@ def do_resolve(
     else:
         raise errors.NotAllowed(_("Choose to confirm, change the hours or cancel."))
     _settle(exchange)
-    _save(exchange, coordinator, ExchangeEvent.Kind.RESOLVED, f"{decision}: {reason.strip()}", minutes)
+    _save(
+        exchange, coordinator, ExchangeEvent.Kind.RESOLVED, f"{decision}: {reason.strip()}", minutes
+    )  # see ExchangeEvent.shown_note
     notices.exchange_resolved(exchange, coordinator, decision, reason, minutes)
     return exchange
 

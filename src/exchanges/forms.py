@@ -27,7 +27,13 @@ def to_minutes(hours: Decimal) -> int:
 class VersionedForm(forms.Form):
     """Carries the exchange version the page showed, so a stale form changes nothing."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            key: _("This page is out of date. Reload it and try again.") for key in ("required", "invalid", "min_value")
+        },
+    )
 
 
 class ProposeForm(KeyedForm):
@@ -37,39 +43,71 @@ class ProposeForm(KeyedForm):
         label=_("Who gives the time?"),
         choices=[("give", _("I give my time")), ("receive", _("I receive their help"))],
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose who gives the time: you, or them."),
+            "invalid_choice": _("Choose who gives the time: you, or them."),
+        },
     )
-    title = CleanCharField(label=_("What the work is"), max_length=120)
-    hours = hours_field(label=_("Hours"), help_text=_("In quarter hours, from 0.25 to 100."))
+    title = CleanCharField(
+        label=_("What the work is"),
+        max_length=120,
+        error_messages={
+            "required": _("Say what the work is, for example ‘Coaching on run charts’."),
+            "max_length": _("Say what the work is in at most 120 characters."),
+        },
+    )
+    hours = hours_field(
+        label=_("Hours"),
+        help_text=_("In quarter hours, from 0.25 to 100."),
+        error_messages={"required": _("Enter the hours you agree on, like 1.5 or 1:30.")},
+    )
     window = CleanCharField(
-        label=_("When"), max_length=120, help_text=_("A date or a window, for example ‘any Tuesday in March’.")
+        label=_("When"),
+        max_length=120,
+        help_text=_("A date or a window, for example ‘any Tuesday in March’."),
+        error_messages={
+            "required": _("Say when, even roughly, for example ‘any Tuesday in March’."),
+            "max_length": _("Say when in at most 120 characters."),
+        },
     )
     message = CleanTextField(
-        label=_("Message"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Message"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _("The message can be at most 2000 characters.")},
     )
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"].strip()
         if not title:
-            raise forms.ValidationError(_("Say what the work is."))
+            raise forms.ValidationError(_("Say what the work is, for example ‘Coaching on run charts’."))
         return title
 
     def clean_window(self) -> str:
         window: str = self.cleaned_data["window"].strip()
         if not window:
-            raise forms.ValidationError(_("Say when, even roughly."))
+            raise forms.ValidationError(_("Say when, even roughly, for example ‘any Tuesday in March’."))
         return window
 
 
 class ReasonForm(VersionedForm):
     reason = CleanTextField(
-        label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("The reason can be at most 1000 characters.")},
     )
 
 
 class RecordForm(VersionedForm):
     """Hours far from those agreed are refused once with a warning; ticking the box records them."""
 
-    hours = hours_field(label=_("Hours actually given"))
+    hours = hours_field(
+        label=_("Hours actually given"),
+        error_messages={"required": _("Enter the hours actually given, like 1.5 or 1:30.")},
+    )
     far_ok = forms.BooleanField(
         label=_("Yes, record these hours. I understand the other side must confirm them."),
         required=False,
@@ -116,6 +154,10 @@ class ResolveForm(VersionedForm):
             ("cancel", _("Cancel: no credits move")),
         ],
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a decision: confirm the recorded hours, confirm different hours, or cancel."),
+            "invalid_choice": _("Choose a decision: confirm the recorded hours, confirm different hours, or cancel."),
+        },
     )
     hours = hours_field(label=_("Hours, if different"), required=False)
     reason = CleanTextField(
@@ -128,19 +170,49 @@ class ResolveForm(VersionedForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("decision") == "change" and data.get("hours") is None:
-            self.add_error("hours", _("Enter the hours to confirm instead."))
+            self.add_error("hours", _("Enter the hours to confirm instead, like 1.5 or 1:30."))
         return data
 
 
 class BrokerForm(KeyedForm):
     """Offers the community's active members but the coordinator; at least one side must be brokerable."""
 
-    provider = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Who gave the time"))
-    recipient = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Who received it"))
-    title = CleanCharField(label=_("What the work was"), max_length=120)
-    hours = hours_field(label=_("Hours given"))
-    window = CleanCharField(label=_("When"), max_length=120)
-    note = CleanTextField(label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    provider = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Who gave the time"),
+        error_messages={"required": _("Choose the member who gave the time.")},
+    )
+    recipient = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Who received it"),
+        error_messages={"required": _("Choose the member who received the help.")},
+    )
+    title = CleanCharField(
+        label=_("What the work was"),
+        max_length=120,
+        error_messages={
+            "required": _("Say what the work was, for example ‘Coaching on run charts’."),
+            "max_length": _("Say what the work was in at most 120 characters."),
+        },
+    )
+    hours = hours_field(
+        label=_("Hours given"), error_messages={"required": _("Enter the hours given, like 1.5 or 1:30.")}
+    )
+    window = CleanCharField(
+        label=_("When"),
+        max_length=120,
+        error_messages={
+            "required": _("Say when the work was done, for example ‘3 March’."),
+            "max_length": _("Say when in at most 120 characters."),
+        },
+    )
+    note = CleanTextField(
+        label=_("Note"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("The note can be at most 1000 characters.")},
+    )
 
     def __init__(self, *args: Any, members: Any, brokerable_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

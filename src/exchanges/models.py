@@ -92,6 +92,16 @@ class Exchange(models.Model):
         return self.state in self.OPEN_STATES
 
     @property
+    def settled_minutes(self) -> int | None:
+        """The hours that moved once confirmed (a coordinator resolving a dispute may have changed them),
+        else the hours recorded, else those agreed: what a list or a page shows as the exchange's hours.
+        Reads the recipients' rows (prefetched by queries.with_people)."""
+        moved = {row.minutes for row in self.recipients.all() if row.state == "confirmed" and row.minutes}
+        if len(moved) == 1:
+            return moved.pop()
+        return self.recorded_minutes or self.proposed_minutes
+
+    @property
     def hours_far_from_agreed(self) -> bool:
         return self.recorded_minutes is not None and far_from_agreed(
             agreed=self.proposed_minutes, recorded=self.recorded_minutes
@@ -160,6 +170,7 @@ class ExchangeEvent(models.Model):
         RESOLVED = "resolved", _("Resolved by a coordinator")
         REMINDED = "reminded", _("Reminder sent")
         BROKERED = "brokered", _("Recorded by a coordinator")
+        AMENDED = "amended", _("Hours changed")
 
     exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -175,6 +186,22 @@ class ExchangeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.exchange_id}"
+
+    # A resolution's note is stored as "<decision>: <reason>"; the timeline says the decision in words.
+    DECISIONS = {
+        "confirm": _("confirmed the recorded hours"),
+        "change": _("confirmed different hours"),
+        "cancel": _("cancelled: no credits move"),
+    }
+
+    @property
+    def shown_note(self) -> str:
+        """The note as the timeline shows it: a coordinator's decision in words, never its internal key."""
+        if self.kind == self.Kind.RESOLVED:
+            decision, separator, reason = self.note.partition(": ")
+            if separator and decision in self.DECISIONS:
+                return f"{self.DECISIONS[decision]}: {reason}"
+        return self.note
 
 
 class OfflineMark(models.Model):

@@ -136,8 +136,15 @@ def far_from_agreed_text(exchange: Exchange, names: str) -> str:
     ) % {"agreed": duration(exchange.proposed_minutes), "names": names}
 
 
-def exchange_recorded(exchange: Exchange, actor: User) -> None:
-    title = _("%(name)s recorded %(time)s for “%(title)s”") % _values(exchange, actor)
+def exchange_recorded(exchange: Exchange, actor: User, *, previous: int | None = None) -> None:
+    """New hours to confirm: just recorded, or changed by whoever recorded them (`previous` then says from what)."""
+    if previous is None:
+        title = _("%(name)s recorded %(time)s for “%(title)s”") % _values(exchange, actor)
+    else:
+        title = _("%(name)s changed the hours of “%(title)s” from %(old)s to %(time)s") % {
+            **_values(exchange, actor),
+            "old": duration(previous),
+        }
     confirmers = _confirmers(exchange)
     if exchange.hours_far_from_agreed:
         body = _(

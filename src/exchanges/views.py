@@ -28,9 +28,11 @@ from exchanges.forms import (
     VersionedForm,
     to_minutes,
 )
-from exchanges.models import Exchange, OfflineMark
+from exchanges.models import Exchange, ExchangeRecipient, OfflineMark
 from hexitime.http import MemberRequest, post_only_or_redirect, report_form_errors
 from hexitime.parsing import parse_id
+from hexitime.templatetags.hexitime import duration
+from ledger.forms import hours_of
 from listings import visibility
 from listings.access import access_listing
 from listings.models import Listing
@@ -46,7 +48,10 @@ def detail(request: MemberRequest, exchange_id: int) -> HttpResponse:
     return _render_detail(request, access.access_exchange(request.user, exchange_id))
 
 
-def _render_detail(request: MemberRequest, exchange: Exchange, record_form: RecordForm | None = None) -> HttpResponse:
+def _render_detail(
+    request: MemberRequest, exchange: Exchange, *, action: str = "", form: VersionedForm | None = None
+) -> HttpResponse:
+    """The exchange page; a form sent back with errors (`action` says which) is shown again as typed."""
     me = request.user
     rows = list(exchange.recipients.select_related("recipient__profile", "transfer"))
     my_row = next((row for row in rows if row.recipient_id == me.pk), None)
@@ -75,16 +80,30 @@ def _render_detail(request: MemberRequest, exchange: Exchange, record_form: Reco
         "can_confirm": completed and bool(access.answerable_rows(me, exchange, rows)),
         "can_dispute": completed and bool(access.answerable_rows(me, exchange, rows, disputing=True)),
         "can_resolve": exchange.state == Exchange.State.DISPUTED and access.can_resolve(me, exchange),
+        "can_amend": completed
+        and me.pk == exchange.recorded_by_id
+        and all(row.state == ExchangeRecipient.State.PENDING for row in rows),
         "version": exchange.version,
-        "record_form": record_form
-        or RecordForm(
-            initial={"version": exchange.version, "hours": exchange.proposed_minutes / 60},
-            agreed_minutes=exchange.proposed_minutes,
-        ),
-        "dispute_form": DisputeForm(initial={"version": exchange.version}),
-        "reason_form": ReasonForm(initial={"version": exchange.version}),
-        "resolve_form": ResolveForm(initial={"version": exchange.version}),
+        "form_action": action,
     }
+    version = {"version": exchange.version}
+    unbound: dict[str, VersionedForm] = {
+        "record": RecordForm(
+            initial={**version, "hours": hours_of(exchange.proposed_minutes)}, agreed_minutes=exchange.proposed_minutes
+        ),
+        "amend": RecordForm(
+            initial={**version, "hours": hours_of(exchange.recorded_minutes or exchange.proposed_minutes)},
+            agreed_minutes=exchange.proposed_minutes,
+            prefix="amend",
+        ),
+        "dispute": DisputeForm(initial=version),
+        "cancel": ReasonForm(initial=version),
+        "resolve": ResolveForm(initial=version),
+    }
+    if form is not None:
+        unbound[action] = form
+    context.update({f"{name}_form": value for name, value in unbound.items()})
+    context["reason_form"] = unbound["cancel"]
     return render(request, "exchanges/detail.html", context)
 
 
@@ -97,7 +116,7 @@ def propose(request: MemberRequest) -> HttpResponse:
         fixed_role = "give" if listing.kind == Listing.Kind.REQUEST else "receive"
     initial: dict[str, object] = {"role": fixed_role or "give"}
     if listing is not None:
-        initial.update(title=listing.title, hours=listing.estimated_minutes / 60)
+        initial.update(title=listing.title, hours=hours_of(listing.estimated_minutes))
     form = ProposeForm(request.POST or None, initial=initial)
     if fixed_role:
         form.fields["role"].disabled = True
@@ -132,7 +151,8 @@ def propose(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Your proposal is sent. You'll see here when %(name)s answers.") % {"name": counterpart.display_name},
+                _("Your proposal of %(time)s is sent. You'll see here when %(name)s answers.")
+                % {"time": duration(exchange.proposed_minutes), "name": counterpart.display_name},
             )
             return redirect(exchange)
     return render(
@@ -156,7 +176,9 @@ def _proposal_target(request: MemberRequest) -> tuple[Listing | None, User]:
     raise Http404(_("Choose a listing or a member to propose an exchange to."))
 
 
-ACTIONS = {"accept", "decline", "cancel", "record", "confirm", "dispute", "resolve"}
+ACTIONS = {"accept", "decline", "cancel", "record", "amend", "confirm", "dispute", "resolve"}
+# The forms shown on the exchange page: sent back with errors, they are shown again there, as typed.
+FORMS_ON_PAGE = {"record", "amend", "dispute", "resolve", "cancel"}
 
 
 @login_required
@@ -172,13 +194,14 @@ def act(request: MemberRequest, exchange_id: int, action: str) -> HttpResponse:
         "decline": ReasonForm,
         "cancel": ReasonForm,
     }.get(action, VersionedForm)
-    if action == "record":
-        form: VersionedForm = RecordForm(request.POST, agreed_minutes=exchange.proposed_minutes)
+    if action in ("record", "amend"):
+        prefix = "amend" if action == "amend" else None
+        form: VersionedForm = RecordForm(request.POST, agreed_minutes=exchange.proposed_minutes, prefix=prefix)
     else:
         form = form_class(request.POST)
     if not form.is_valid():
-        if isinstance(form, RecordForm) and exchange.state == Exchange.State.AGREED:
-            return _render_detail(request, exchange, record_form=form)  # the errors (and any warning) by the field
+        if action in FORMS_ON_PAGE and "version" not in form.errors:
+            return _render_detail(request, exchange, action=action, form=form)  # errors (and any warning) by the field
         report_form_errors(request, form)
         return redirect(exchange)
     data = form.cleaned_data
@@ -192,6 +215,10 @@ def act(request: MemberRequest, exchange_id: int, action: str) -> HttpResponse:
             actions.do_cancel(member=member, exchange=exchange, reason=data["reason"], version=version)
         elif action == "record":
             exchange = actions.do_record_hours(
+                member=member, exchange=exchange, minutes=to_minutes(data["hours"]), version=version
+            )
+        elif action == "amend":
+            exchange = actions.do_amend_hours(
                 member=member, exchange=exchange, minutes=to_minutes(data["hours"]), version=version
             )
         elif action == "confirm":
@@ -211,8 +238,14 @@ def act(request: MemberRequest, exchange_id: int, action: str) -> HttpResponse:
     except ExchangeError as error:
         messages.error(request, str(error))
     else:
-        far = action == "record" and exchange.hours_far_from_agreed
-        messages.success(request, str(FAR_RECORDED if far else SUCCESS[action]))
+        far = action in ("record", "amend") and exchange.hours_far_from_agreed
+        message = str(FAR_RECORDED if far else SUCCESS[action])
+        if action in ("record", "amend", "resolve") and data.get("hours"):
+            message = _("%(hours)s. %(message)s") % {
+                "hours": HOURS_UNDERSTOOD[action] % {"time": duration(to_minutes(data["hours"]))},
+                "message": message,
+            }
+        messages.success(request, message)
     return redirect(exchange)
 
 
@@ -221,9 +254,16 @@ SUCCESS = {
     "decline": gettext_lazy("You declined the proposal."),
     "cancel": gettext_lazy("The exchange is cancelled."),
     "record": gettext_lazy("The hours are recorded. The other side now confirms them."),
+    "amend": gettext_lazy("The hours are changed. The other side is told and now confirms them."),
     "confirm": gettext_lazy("Confirmed: the hours have moved. Thank you for exchanging."),
     "dispute": gettext_lazy("You disputed the hours. A coordinator will look at it."),
     "resolve": gettext_lazy("The dispute is resolved. Both sides can see your reason."),
+}
+# Said first, so a member without JavaScript reads back the hours as understood ("1 h 30 min").
+HOURS_UNDERSTOOD = {
+    "record": gettext_lazy("You recorded %(time)s"),
+    "amend": gettext_lazy("You changed the hours to %(time)s"),
+    "resolve": gettext_lazy("You confirmed %(time)s"),
 }
 FAR_RECORDED = gettext_lazy(
     "The hours are recorded. They differ a lot from those agreed, so they will not confirm themselves: "
@@ -272,10 +312,13 @@ def broker(request: MemberRequest, slug: str) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "The exchange is recorded. Both members are told; nothing moves before %(date)s, "
+                    "The exchange of %(time)s is recorded. Both members are told; nothing moves before %(date)s, "
                     "and either of them may dispute it until then."
                 )
-                % {"date": date_format(timezone.localtime(exchange.confirm_deadline), "j F Y")},
+                % {
+                    "time": duration(exchange.proposed_minutes),
+                    "date": date_format(timezone.localtime(exchange.confirm_deadline), "j F Y"),
+                },
             )
             return redirect(exchange)
     context = {"form": form, "community": community, "has_brokerable": bool(brokerable_ids - {request.user.pk})}

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("unread/", views.unread_counts, name="unread_counts"),
+    path("hours/understood/", views.hours_hint, name="hours_hint"),
     # Before allauth's own URLs: only a sign-up that passes the form's checks counts against the limit.
     path("accounts/signup/", signup.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),

@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from hexitime.context_processors import header_counts
+from hexitime.widgets import understood
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("Health check: the database is unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def hours_hint(request: HttpRequest) -> HttpResponse:
+    """What an hours box's text is understood as ("That is 1 h 30 min."), for the hint under the box.
+
+    htmx sends the box's own value under its name (hours, member_overdraft...): the first value is read.
+    Nothing is stored and nothing private is read, so it needs no log-in.
+    """
+    text = str(next(iter(request.GET.values()), ""))
+    return HttpResponse(escape(understood(text)), content_type="text/html; charset=utf-8")
 
 
 @login_required

@@ -14,10 +14,12 @@ from django.http import QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Profile, User
+from accounts.queries import PICK_NAME_LENGTH, pick_members
 from communities.models import Community
 from hexitime.forms import CleanTextField
 from hexitime.parsing import HoursError, parse_hours, parse_id
+from hexitime.widgets import HoursInput
 from ledger import access, queries
 from ledger.approvals import Limits
 from ledger.models import LimitPolicy
@@ -42,7 +44,7 @@ class HoursField(forms.Field):
         error_messages: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        kwargs.setdefault("widget", HoursInput())  # with the live "That is 1 h 30 min." hint
         self.minimum, self.maximum = minimum, maximum
         messages: dict[str, Any] = {
             "required": _("Enter the number of hours."),
@@ -140,10 +142,14 @@ class RecipientField(forms.ChoiceField):
         return True  # DonateForm.clean_recipient decides, with a message for each refusal
 
 
+FUND_MATCHES = 5
+
+
 class DonateForm(KeyedForm):
     recipient = RecipientField(
-        label=_("Who to give hours to"),
+        label=_("Choose who to give to"),
         help_text=_("A member who shares a community with you, or the fund of any community."),
+        widget=forms.RadioSelect,
         error_messages={"required": _("Choose a member or a community fund to give hours to.")},
     )
     hours = HoursField(
@@ -163,19 +169,39 @@ class DonateForm(KeyedForm):
 
     field_order = ["recipient", "hours", "note"]
 
-    def __init__(self, *args: Any, donor: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, donor: User, find: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.donor = donor
+        self.find = " ".join(find.split())[:PICK_NAME_LENGTH]
+        self.more_members = False
         self.fields["recipient"].choices = self._choices  # type: ignore[attr-defined]  # read only when rendered
 
+    def _chosen(self) -> tuple[str, str] | None:
+        """The recipient already chosen (posted, or offered by a link's ?to=), with its name, if it may receive."""
+        value = str((self.data.get("recipient") if self.is_bound else self.initial.get("recipient")) or "")
+        kind, _sep, number = value.partition(":")
+        pk = parse_id(number)
+        if pk is None:
+            return None
+        if kind == "member" and access.may_give_to(self.donor, pk):
+            profile = Profile.objects.filter(user_id=pk).first()
+            return (value, profile.display_name) if profile else None
+        if kind == "fund":
+            community = Community.objects.filter(pk=pk).first()
+            return (value, _("The %(community)s fund") % {"community": community.name}) if community else None
+        return None
+
     def _choices(self) -> list[tuple[Any, Any]]:
-        members = [(f"member:{m.pk}", m.display_name) for m in queries.donation_members(self.donor)]
-        funds = [(f"fund:{c.pk}", c.name) for c in Community.objects.order_by("name")]
-        return [
-            ("", _("Choose who to give to")),
-            (_("Members who share a community with you"), members),
-            (_("Community funds"), funds),
-        ]
+        """The chosen recipient, then the members (ten at most) and funds whose names match what was typed."""
+        chosen = self._chosen()
+        choices = [chosen] if chosen else []
+        if self.find:
+            pick = pick_members(self.donor, name=self.find)
+            self.more_members = pick.has_more
+            choices += [(f"member:{p.user_id}", p.display_name) for p in pick.profiles]
+            funds = Community.objects.filter(name__icontains=self.find).order_by("name", "pk")[:FUND_MATCHES]
+            choices += [(f"fund:{c.pk}", _("The %(community)s fund") % {"community": c.name}) for c in funds]
+        return list(dict(choices).items())  # the chosen one first, each once
 
     def clean_recipient(self) -> User | Community:
         kind, _sep, number = str(self.cleaned_data["recipient"]).partition(":")
