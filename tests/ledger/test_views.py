@@ -61,7 +61,7 @@ def test_credit_pages_need_a_signed_in_member(community: Community) -> None:
 
 def test_a_new_member_sees_an_even_balance_and_their_limit(bob: User, bob_client: Client) -> None:
     page = text(bob_client.get(BALANCE))
-    assert "You have given and received the same number of hours." in page
+    assert "Your balance is zero. It goes up when you give time or are given hours" in page
     assert "Balance 0 min" in page
     assert "Your limit 5 h below zero" in page
     assert "Left to use 5 h" in page
@@ -72,13 +72,26 @@ def test_a_new_member_sees_an_even_balance_and_their_limit(bob: User, bob_client
     assert not Account.objects.exists()  # reading a page opens no account
 
 
+def test_a_gift_from_zero_is_not_called_receiving_help(bob: User, bob_client: Client, alice: User) -> None:
+    """Giving 1 h from zero leaves the balance below zero: said plainly, never as help received."""
+    response = bob_client.post(
+        DONATE, {"recipient": f"member:{alice.pk}", "hours": "1", "note": "", "idempotency_key": str(uuid.uuid4())}
+    )
+    assert response.status_code == 302
+    page = text(bob_client.get(BALANCE))
+    assert f"Balance {MINUS}1 h" in page
+    assert "Your balance is 1 h below zero. That is fine" in page
+    assert "give hours away" in page
+    assert "received" not in page.split("Balance")[0]
+
+
 def test_balance_speaks_of_hours_given_and_received(alice: User, bob: User, alice_client: Client) -> None:
     move(alice, bob, 120, reason="Process mapping")  # bob gave alice two hours of help
     bob_page = text(client_for(bob).get(BALANCE))
-    assert "You have given 2 h more than you have received." in bob_page
+    assert "Your balance is 2 h above zero." in bob_page
     assert "Balance +2 h" in bob_page
     alice_page = text(alice_client.get(BALANCE))
-    assert "You have received 2 h more than you have given — that's what the timebank is for." in alice_page
+    assert "Your balance is 2 h below zero. That is fine: members may go below zero, up to their limit." in alice_page
     assert f"Balance {MINUS}2 h" in alice_page
     assert "Left to use 3 h" in alice_page
     for page in (bob_page, alice_page):
@@ -707,7 +720,7 @@ def test_the_header_dashboard_and_community_page_link_to_credits(
     move(alice, bob, 60)
     dashboard = bob_client.get(reverse("accounts:dashboard"))
     assert f'href="{BALANCE}"' in dashboard.content.decode()
-    assert "Your credits +1 h You have given 1 h more than you have received." in text(dashboard)
+    assert "Your credits +1 h Your balance is 1 h above zero." in text(dashboard)
     fund_link = fund_url("fund", community)
     assert fund_link in alice_client.get(community.get_absolute_url()).content.decode()
     assert fund_link not in bob_client.get(community.get_absolute_url()).content.decode()
