@@ -1,10 +1,15 @@
 """How django-allauth fits Hexitime: every new user gets a profile; new members go to onboarding;
-the client's address for rate limits never fails a request."""
+the client's address for rate limits never fails a request; allauth's e-mails name the site
+Hexitime and link to SITE_URL."""
 
 import logging
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
@@ -14,12 +19,46 @@ from accounts.models import Profile, User
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class EmailSite:
+    """What allauth's e-mail templates call ``current_site``: without django.contrib.sites, allauth
+    would use the request's host (``127.0.0.1:8100``) as both the site's name and its domain."""
+
+    name: str
+    domain: str
+
+
+def email_site() -> EmailSite:
+    return EmailSite(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
+def on_site_url(url: str, request: HttpRequest | None) -> str:
+    """A link allauth built from the request (confirm, reset, sign up) moved onto SITE_URL, the one
+    address members should see in an e-mail, whichever host or port the request came in on."""
+    if request is None:
+        return url
+    origin = request.build_absolute_uri("/")
+    if url.startswith(origin):
+        return settings.SITE_URL + "/" + url.removeprefix(origin)
+    return url
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             Profile.objects.get_or_create(user=user)
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Every allauth e-mail: the site is Hexitime, its links start with SITE_URL."""
+        request = allauth_context.request
+        context = {
+            key: on_site_url(value, request) if isinstance(value, str) and key.endswith("_url") else value
+            for key, value in context.items()
+        }
+        context.update({"current_site": email_site(), "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL})
+        super().send_mail(template_prefix, email, context)
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         """After sign-up (and the e-mail confirmation that logs the member in): onboarding."""

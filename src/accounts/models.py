@@ -47,12 +47,32 @@ class User(AbstractUser):
         verbose_name_plural = _("members")
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def chosen_name(self) -> str:
+        """The display name the member chose on their profile, or "" before they save it."""
         profile = getattr(self, "profile", None)
-        return profile.display_name if profile and profile.display_name else _("Member %(id)s") % {"id": self.pk}
+        return profile.display_name if profile and profile.display_name else ""
 
     @property
     def display_name(self) -> str:
-        return str(self)
+        """The member's name as other members see it: their display name, or "A new member" until
+        they save their profile. Never their e-mail address, nor part of it: members do not see each
+        other's addresses, and the part before the @ is often a full name or a work login."""
+        return self.chosen_name or str(_("A new member"))
+
+    @property
+    def name_for_self(self) -> str:
+        """The member's name as shown to the member themself (the header, allauth's pages and
+        messages, e-mails sent to them): their display name, or until they save their profile the
+        part of their e-mail address before the @, which they know already. Never show it to others."""
+        return self.chosen_name or self.email.partition("@")[0] or str(_("you"))
+
+
+def name_for_self(user: User) -> str:
+    """ACCOUNT_USER_DISPLAY: allauth names a member only to that member (messages, e-mails, pages)."""
+    return user.name_for_self
 
 
 class Profile(models.Model):

@@ -181,6 +181,8 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 
 # django-allauth: e-mail and password, verified e-mail, rate limits, optional TOTP.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# allauth names a member only to that member: their display name, or the start of their e-mail address.
+ACCOUNT_USER_DISPLAY = "accounts.models.name_for_self"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

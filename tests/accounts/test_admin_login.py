@@ -122,10 +122,10 @@ def test_guesses_at_the_admin_route_never_authenticate_and_allauth_locks_the_acc
     # Passwords are checked only by allauth, which locks the account after five failures.
     for _ in range(5):
         response = client.post(reverse("account_login"), {"login": staff.email, "password": "wrong-guess"})
-        assert "are not correct" in response.content.decode()
+        assert "is not correct" in response.content.decode()
     response = client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
     assert response.status_code == 200
-    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert "Too many failed attempts to log in. Try again later." in response.content.decode()
     assert not is_logged_in(client)
     assert client.get(ADMIN).status_code == 302
 

@@ -21,7 +21,7 @@ from tests.hexitime.test_configuration import PRODUCTION, run_python
 pytestmark = pytest.mark.django_db
 
 STRONG = "improvement-for-all-2026"
-LOCKED = "Too many failed login attempts. Try again later."
+LOCKED = "Too many failed attempts to log in. Try again later."
 
 
 def allowance(action: str, per: str) -> int:
@@ -59,7 +59,7 @@ def test_one_members_failed_log_ins_lock_only_their_account() -> None:
     UserFactory(email="b@example.org")
     a_client, b_client = Client(), Client()  # both behind the same address (127.0.0.1)
     for _ in range(5):
-        assert "are not correct" in log_in(a_client, "a@example.org", "wrong").content.decode()
+        assert "is not correct" in log_in(a_client, "a@example.org", "wrong").content.decode()
     response = log_in(a_client, "a@example.org", PASSWORD)
     assert LOCKED in response.content.decode()
     assert SESSION_KEY not in a_client.session
@@ -73,7 +73,7 @@ def test_mistakes_by_many_members_behind_one_address_lock_nobody_else() -> None:
     UserFactory(email="b@example.org")
     client = Client()
     for n in range(25):
-        assert "are not correct" in log_in(client, f"n{n}@example.org", "wrong").content.decode()
+        assert "is not correct" in log_in(client, f"n{n}@example.org", "wrong").content.decode()
     response = log_in(client, "b@example.org", PASSWORD)
     assert response.status_code == 302
 
@@ -84,7 +84,7 @@ def test_failed_log_ins_from_one_address_are_still_capped() -> None:
     client = Client()
     cap = allowance("login_failed", "ip")
     for n in range(cap):
-        assert "are not correct" in log_in(client, f"n{n}@example.org", "wrong").content.decode()
+        assert "is not correct" in log_in(client, f"n{n}@example.org", "wrong").content.decode()
     assert LOCKED in log_in(client, "b@example.org", PASSWORD).content.decode()
     assert SESSION_KEY not in client.session
     # Another address is not affected.

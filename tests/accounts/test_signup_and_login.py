@@ -87,7 +87,7 @@ def test_wrong_password_gives_a_clear_message() -> None:
     UserFactory(email="member@example.org")
     response = Client().post(reverse("account_login"), {"login": "member@example.org", "password": "wrong"})
     assert response.status_code == 200
-    assert "The email address and/or password you specified are not correct." in response.content.decode()
+    assert "The e-mail address or password is not correct." in response.content.decode()
 
 
 def test_failed_log_ins_are_rate_limited() -> None:
@@ -95,11 +95,11 @@ def test_failed_log_ins_are_rate_limited() -> None:
     client = Client()
     for _ in range(5):
         response = client.post(reverse("account_login"), {"login": "member@example.org", "password": "wrong"})
-        assert "are not correct" in response.content.decode()
+        assert "is not correct" in response.content.decode()
     # After five failures even the right password is refused for a while, with a clear message.
     response = client.post(reverse("account_login"), {"login": "member@example.org", "password": PASSWORD})
     assert response.status_code == 200
-    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert "Too many failed attempts to log in. Try again later." in response.content.decode()
     assert client.get(reverse("accounts:dashboard")).status_code == 302
 
 

@@ -104,9 +104,9 @@ def page(new_page: Callable[..., Page]) -> Page:
 def log_in(page: Page, live_server_url: str, email: str, password: str) -> None:
     """Log in through the login form, as a member would, and wait to leave the login page."""
     page.goto(f"{live_server_url}/accounts/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", password)
-    page.locator("main form").get_by_role("button", name="Sign In").click()
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.locator("main form").get_by_role("button", name="Log in").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     expect(page.locator("header").get_by_role("button", name="Log out")).to_be_visible()
 

@@ -85,7 +85,7 @@ def cast(transactional_db: None) -> Cast:
 
 
 def submit_empty_login_form(page: Page) -> None:
-    page.locator("main form").get_by_role("button", name="Sign In").click()
+    page.locator("main form").get_by_role("button", name="Log in").click()
     expect(page.locator(".nhsuk-error-message").first).to_be_visible()
 
 
@@ -255,10 +255,10 @@ class Scene:
 BOTH = (DESKTOP, PHONE)
 SCENES = [
     Scene("home", "/", "Give an hour of improvement, get an hour back", viewports=BOTH),
-    Scene("login", "/accounts/login/", "Sign In"),
-    Scene("login-errors", "/accounts/login/", "Sign In", act=submit_empty_login_form),
-    Scene("signup", "/accounts/signup/", "Sign Up", viewports=BOTH),
-    Scene("password-reset", "/accounts/password/reset/", "Password Reset"),
+    Scene("login", "/accounts/login/", "Log in"),
+    Scene("login-errors", "/accounts/login/", "Log in", act=submit_empty_login_form),
+    Scene("signup", "/accounts/signup/", "Sign up", viewports=BOTH),
+    Scene("password-reset", "/accounts/password/reset/", "Reset password"),
     Scene("directory", "/communities/", "Communities", viewports=BOTH),
     Scene("community-anonymous", "/communities/riverside/", "Riverside Hospital", viewports=BOTH),
     Scene("community-outsider", "/communities/riverside/", "Riverside Hospital", persona="charlie"),
@@ -274,14 +274,14 @@ SCENES = [
     Scene("profile-edit", "/profile/edit/", "Edit your profile", persona="bob"),
     Scene("profile-edit-errors", "/profile/edit/", "Edit your profile", persona="bob", act=submit_empty_name),
     Scene("welcome", "/welcome/", "Tell other members about yourself", persona="newcomer", viewports=BOTH),
-    Scene("email", "/accounts/email/", "Email Address", persona="bob"),
-    Scene("password-change", "/accounts/password/change/", "Change Password", persona="bob"),
-    Scene("mfa", "/accounts/2fa/", "Two-Factor Authentication", persona="bob"),
-    Scene("reauthenticate", "/accounts/2fa/totp/activate/", "Confirm Access", persona="bob"),
+    Scene("email", "/accounts/email/", "E-mail address", persona="bob"),
+    Scene("password-change", "/accounts/password/change/", "Change password", persona="bob"),
+    Scene("mfa", "/accounts/2fa/", "Two-factor authentication", persona="bob"),
+    Scene("reauthenticate", "/accounts/2fa/totp/activate/", "Confirm it is you", persona="bob"),
     Scene(
         "mfa-totp-activate",
         "/accounts/2fa/totp/activate/",
-        "Activate Authenticator App",
+        "Activate an authenticator app",
         persona="bob",
         act=reauthenticate,
     ),
@@ -499,7 +499,7 @@ def tab_to(page: Page, accessible_name: str, limit: int = 40) -> None:
 
 def test_sign_up_form_works_with_the_keyboard_alone(page: Page, live_server, mailoutbox) -> None:
     page.goto("/accounts/signup/")
-    tab_to(page, "Email")
+    tab_to(page, "E-mail address")
     expect(page.locator("#id_email")).to_be_focused()
     page.keyboard.type("keyboard.user@example.org")
     page.keyboard.press("Tab")
@@ -509,7 +509,7 @@ def test_sign_up_form_works_with_the_keyboard_alone(page: Page, live_server, mai
     expect(page.locator("#id_password2")).to_be_focused()
     page.keyboard.type("Keyboard-only-4-improvement-typo")
     page.keyboard.press("Tab")
-    expect(page.locator("main form").get_by_role("button", name="Sign Up")).to_be_focused()
+    expect(page.locator("main form").get_by_role("button", name="Sign up")).to_be_focused()
     page.keyboard.press("Enter")
 
     # The error summary takes focus, so the error is the next thing announced and read.

@@ -20,13 +20,14 @@ CONFIRM_LINK = re.compile(r"https?://[^\s/]+/accounts/confirm-email/[^\s/]+/")
 
 def sign_up(page: Page) -> User:
     page.goto("/accounts/signup/")
-    page.fill("#id_email", EMAIL)
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.locator("main form").get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign up")
+    page.get_by_label("E-mail address").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirm password").fill(PASSWORD)
+    page.locator("main form").get_by_role("button", name="Sign up").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify your e-mail address")
     user = User.objects.get(email=EMAIL)
     assert not EmailAddress.objects.get(user=user).verified
     return user
@@ -36,7 +37,11 @@ def confirmation_path(outbox: list[EmailMessage]) -> str:
     assert len(outbox) == 1, [message.subject for message in outbox]
     message = outbox[0]
     assert message.to == [EMAIL]
-    assert message.subject.startswith("[Hexitime] ")
+    assert message.subject == "[Hexitime] Confirm your e-mail address"
+    # The new member is named by the start of their own address, never "Member 32", and the site is Hexitime.
+    assert str(message.body).startswith("Hello sam.patel,\n")
+    assert "Member" not in str(message.body)
+    assert "Thank you for using Hexitime." in str(message.body)
     match = CONFIRM_LINK.search(str(message.body))
     assert match, f"No confirmation link in the e-mail:\n{message.body}"
     # The link names whichever host sent it (the live server, testserver or example.com): keep the path.
@@ -45,11 +50,12 @@ def confirmation_path(outbox: list[EmailMessage]) -> str:
 
 def confirm(page: Page, live_server_url: str, outbox: list[EmailMessage]) -> None:
     page.goto(live_server_url + confirmation_path(outbox))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Email Address")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your e-mail address")
     expect(page.locator("main")).to_contain_text(EMAIL)
     page.locator("main form").get_by_role("button", name="Confirm").click()
-    # Confirming logs the new member in.
+    # Confirming logs the new member in; until they name themselves, the header uses their address's start.
     expect(page.locator("header").get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.locator("header").get_by_role("link", name="Logged in as sam.patel")).to_be_visible()
 
 
 def test_sign_up_confirm_email_and_complete_profile(page: Page, live_server, mailoutbox) -> None:
@@ -60,7 +66,7 @@ def test_sign_up_confirm_email_and_complete_profile(page: Page, live_server, mai
     # Confirming sends the new member straight to onboarding.
     expect(page).to_have_url(f"{live_server.url}/welcome/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tell other members about yourself")
-    page.fill("#id_display_name", "Sam Patel")
+    page.get_by_label("Display name").fill("Sam Patel")
     page.select_option("#id_role", label="Analyst")
     for skill in SKILLS:
         page.get_by_role("checkbox", name=skill, exact=True).check()
@@ -78,4 +84,4 @@ def test_sign_up_confirm_email_and_complete_profile(page: Page, live_server, mai
 
     page.goto("/dashboard/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Sam Patel")
-    expect(page.locator("header").get_by_role("link", name="Signed in as Sam Patel")).to_be_visible()
+    expect(page.locator("header").get_by_role("link", name="Logged in as Sam Patel")).to_be_visible()

@@ -29,7 +29,7 @@ def test_home_explains_hexitime_and_how_to_join() -> None:
 
 def test_header_shows_the_signed_in_member(alice_client: Client) -> None:
     content = alice_client.get(reverse("home")).content.decode()
-    assert "Signed in as" in content
+    assert "Logged in as" in content
     assert "Alice Adams" in content
     assert "Log out" in content
 
