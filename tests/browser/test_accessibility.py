@@ -151,6 +151,37 @@ def submit_empty_proposal(page: Page) -> None:
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
 
 
+def record_then_change_the_hours_badly(page: Page) -> None:
+    """Bob asks for alice's offer, she accepts, he records 1:30, then sends "abc" as changed hours."""
+    from exchanges.actions import do_accept
+    from exchanges.models import Exchange
+
+    ask_for_alices_offer(page)
+    do_accept(member=User.objects.get(email="alice@example.org"), exchange=Exchange.objects.latest("pk"))
+    page.reload()
+    page.get_by_label("Hours actually given").fill("1:30")
+    page.get_by_role("button", name="Record hours").click()
+    page.get_by_text("Change the hours", exact=True).first.click()
+    page.get_by_label("Hours actually given").fill("abc")
+    page.get_by_role("button", name="Change the hours").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+
+
+def send_an_empty_dispute(page: Page) -> None:
+    """Alice records the hours of bob's request; bob disputes them without saying why."""
+    from exchanges.actions import do_accept, do_record_hours
+    from exchanges.models import Exchange
+
+    ask_for_alices_offer(page)
+    alice = User.objects.get(email="alice@example.org")
+    exchange = do_accept(member=alice, exchange=Exchange.objects.latest("pk"))
+    do_record_hours(member=alice, exchange=exchange, minutes=60)
+    page.reload()
+    page.get_by_text("Something is wrong with these hours").click()
+    page.get_by_role("button", name="Dispute").click()
+    expect(page.get_by_role("alert")).to_contain_text("Say what is wrong with the recorded hours")
+
+
 def list_exchanges_after_asking(page: Page) -> None:
     ask_for_alices_offer(page)
     page.goto("/exchanges/")
@@ -337,6 +368,21 @@ SCENES = [
         "Your exchanges",
         persona="bob",
         act=list_exchanges_after_asking,
+    ),
+    Scene(
+        "exchange-change-hours-errors",
+        "/exchanges/new/?listing={listing}",
+        "Coaching on run charts",
+        persona="bob",
+        act=record_then_change_the_hours_badly,
+        viewports=BOTH,
+    ),
+    Scene(
+        "exchange-dispute-errors",
+        "/exchanges/new/?listing={listing}",
+        "Coaching on run charts",
+        persona="bob",
+        act=send_an_empty_dispute,
     ),
     Scene("broker", "/communities/riverside/broker/", "Record an exchange for a member", persona="alice"),
     Scene("offline", "/communities/riverside/offline/", "Members who are offline", persona="alice"),
