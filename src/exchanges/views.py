@@ -151,7 +151,7 @@ def propose(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Your proposal of %(time)s is sent. You'll see here when %(name)s answers.")
+                _("Your proposal is sent. You proposed %(time)s; you'll see here when %(name)s answers.")
                 % {"time": duration(exchange.proposed_minutes), "name": counterpart.display_name},
             )
             return redirect(exchange)
