@@ -6,6 +6,7 @@ double click or a resubmitted page sends the same key, and the ledger posts it o
 
 import uuid
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -174,7 +175,8 @@ class DonateForm(KeyedForm):
         self.donor = donor
         self.find = " ".join(find.split())[:PICK_NAME_LENGTH]
         self.more_members = False
-        self.fields["recipient"].choices = self._choices  # type: ignore[attr-defined]  # read only when rendered
+        # Read only when rendered, and then once.
+        self.fields["recipient"].choices = lambda: self.recipient_options  # type: ignore[attr-defined]
 
     def _chosen(self) -> tuple[str, str] | None:
         """The recipient already chosen (posted, or offered by a link's ?to=), with its name, if it may receive."""
@@ -190,6 +192,11 @@ class DonateForm(KeyedForm):
             community = Community.objects.filter(pk=pk).first()
             return (value, _("The %(community)s fund") % {"community": community.name}) if community else None
         return None
+
+    @cached_property
+    def recipient_options(self) -> list[tuple[Any, Any]]:
+        """The recipient radio choices, worked out once (the template asks whether there are any)."""
+        return self._choices()
 
     def _choices(self) -> list[tuple[Any, Any]]:
         """The chosen recipient, then the members (ten at most) and funds whose names match what was typed."""

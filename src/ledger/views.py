@@ -21,7 +21,7 @@ from accounts.models import User
 from communities.access import is_coordinator
 from communities.models import Community
 from hexitime.durations import duration
-from hexitime.http import MemberRequest, post_only_or_redirect
+from hexitime.http import MemberRequest, is_htmx, post_only_or_redirect
 from ledger import access, actions, approvals, notices, queries
 from ledger.approvals import Requested, check_checker
 from ledger.errors import LedgerError
@@ -95,7 +95,12 @@ def _recipient_name(recipient: User | Community) -> str:
 
 @login_required
 def donate(request: MemberRequest) -> HttpResponse:
-    form = DonateForm(request.POST or None, donor=request.user, initial={"recipient": request.GET.get("to", "")})
+    find = request.GET.get("find", "")
+    form = DonateForm(
+        request.POST or None, donor=request.user, find=find, initial={"recipient": request.GET.get("to", "")}
+    )
+    if request.method == "GET" and is_htmx(request):  # the names matching what is typed, as radio choices
+        return render(request, "ledger/donate.html#recipient_choices", {"form": form})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         minutes = form.minutes

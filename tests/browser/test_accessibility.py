@@ -105,7 +105,9 @@ def reauthenticate(page: Page) -> None:
 def give_an_hour(page: Page, recipient: str) -> None:
     """Give an hour through the donation form; the credits page then shows it on the statement."""
     page.goto("/credits/donate/")
-    page.get_by_label("Who to give hours to").select_option(label=recipient)
+    page.get_by_label("Who to give hours to").fill(recipient)
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("radio", name=recipient).check()
     page.get_by_label("Hours to give").fill("1")
     page.get_by_label("A note").fill("Thank you for the run chart coaching")
     page.locator("main form").get_by_role("button", name="Give hours").click()
@@ -327,6 +329,8 @@ SCENES = [
     Scene("credits", "/credits/", "Your credits", persona="bob", act=give_alice_an_hour, viewports=BOTH),
     Scene("donate", "/credits/donate/", "Give hours", persona="bob", viewports=BOTH),
     Scene("donate-errors", "/credits/donate/", "Give hours", persona="bob", act=submit_empty_donation),
+    Scene("donate-find", "/credits/donate/?find=a", "Give hours", persona="bob", viewports=BOTH),
+    Scene("message-new", "/messages/new/?name=alice", "New message", persona="bob", viewports=BOTH),
     Scene(
         "fund",
         "/communities/riverside/fund/",

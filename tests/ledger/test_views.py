@@ -206,21 +206,41 @@ def donate(client: Client, recipient: str, hours: str = "1.5", **extra: str) -> 
     return client.post(DONATE, data, follow=True)
 
 
-def test_the_donation_form_offers_visible_members_and_every_fund(
+def test_the_donation_form_finds_visible_members_and_every_fund(
     alice: User, bob: User, charlie: User, bob_client: Client
 ) -> None:
     response = bob_client.get(DONATE)
     content = response.content.decode()
     assert re.search(r'<input type="hidden" name="idempotency_key" value="[0-9a-f-]{36}"', content)
-    assert f'value="member:{alice.pk}"' in content
-    assert f'value="member:{bob.pk}"' not in content  # not to oneself
-    assert f'value="member:{charlie.pk}"' not in content  # shares no community with bob
-    assert "Riverside Hospital" in content
-    assert "Elsewhere Trust" in content  # any community's fund
+    assert 'name="recipient"' not in content  # nobody listed until the donor types a name
+    assert '<label class="nhsuk-label" for="id_find">Who to give hours to</label>' in content
+    found = bob_client.get(DONATE, {"find": "a"}).content.decode()  # every name here has an "a"
+    assert f'value="member:{alice.pk}"' in found
+    assert f'value="member:{bob.pk}"' not in found  # not to oneself
+    assert f'value="member:{charlie.pk}"' not in found  # shares no community with bob
+    assert "The Elsewhere Trust fund" in bob_client.get(DONATE, {"find": "elsewhere"}).content.decode()
+    assert "The Riverside Hospital fund" in bob_client.get(DONATE, {"find": "RIVER"}).content.decode()
+    assert "no community, has a name like “Zebedee”" in bob_client.get(DONATE, {"find": "Zebedee"}).content.decode()
     assert (
         bob_client.get(DONATE).context["form"]["idempotency_key"].value()
         != response.context["form"]["idempotency_key"].value()
     )
+
+
+def test_htmx_gets_ten_matching_members_and_the_funds_in_a_fixed_number_of_queries(
+    bob: User, bob_client: Client, community: Community, django_assert_num_queries: Any
+) -> None:
+    from tests.factories import MembershipFactory, UserFactory
+
+    for n in range(12):
+        MembershipFactory(member=UserFactory(profile__display_name=f"Nurse {n:02d}"), community=community)
+    htmx = {"HX-Request": "true"}
+    bob_client.get(DONATE, {"find": "nurse"}, headers=htmx)
+    with django_assert_num_queries(4):  # session, user, a page of members, the funds
+        content = bob_client.get(DONATE, {"find": "nurse"}, headers=htmx).content.decode()
+    assert content.lstrip().startswith('<div id="recipient-choices"')
+    assert content.count('name="recipient"') == 10
+    assert "More members match: type more of the name" in content
 
 
 def test_a_member_gives_hours_to_another_member(alice: User, bob: User, bob_client: Client) -> None:
@@ -244,10 +264,12 @@ def test_a_member_gives_hours_to_any_community_fund(bob: User, charlie: User, bo
 def test_an_outsider_can_give_to_a_fund_but_not_to_members_they_cannot_see(
     alice: User, bob: User, charlie_client: Client, community: Community
 ) -> None:
-    content = charlie_client.get(DONATE).content.decode()
+    content = charlie_client.get(DONATE, {"find": "b"}).content.decode()  # Alice Adams, Bob Brown
     assert f'value="member:{alice.pk}"' not in content
     assert f'value="member:{bob.pk}"' not in content
-    assert f'value="fund:{community.pk}"' in content
+    assert f'value="fund:{community.pk}"' in charlie_client.get(DONATE, {"find": "Riverside"}).content.decode()
+    linked = charlie_client.get(DONATE, {"to": f"member:{alice.pk}"}).content.decode()
+    assert f'value="member:{alice.pk}"' not in linked, "a link does not reveal a member one cannot see"
     response = donate(charlie_client, f"fund:{community.pk}", "0.25")
     assert "You gave 15 min to the fund of Riverside Hospital. Thank you." in text(response)
     assert balance_of(community) == 15
@@ -255,7 +277,9 @@ def test_an_outsider_can_give_to_a_fund_but_not_to_members_they_cannot_see(
 
 def test_the_recipient_can_be_chosen_from_a_link(alice: User, bob_client: Client) -> None:
     response = bob_client.get(DONATE, {"to": f"member:{alice.pk}"})
-    assert f'<option value="member:{alice.pk}" selected>' in response.content.decode()
+    assert re.search(
+        rf'value="member:{alice.pk}" checked>\s*<label [^>]*>Alice Adams</label>', response.content.decode()
+    )
 
 
 @pytest.mark.parametrize(
