@@ -225,25 +225,38 @@ class HideForm(forms.Form):
 
 
 class CampaignForm(forms.Form):
-    name = CleanCharField(label=_("Name"), max_length=120)
+    name = CleanCharField(
+        label=_("Name"),
+        max_length=120,
+        error_messages={
+            "required": _("Enter a name for the campaign, like ‘Falls month’."),
+            "max_length": _("The campaign's name can be at most 120 characters."),
+        },
+    )
     description = CleanTextField(
         label=_("Description"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     starts_on = forms.DateField(
         label=_("Starts on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a real date, like 1/3/2027.")},
+        error_messages={
+            "required": _("Enter the date the campaign starts, like 1/3/2027."),
+            "invalid": _("Enter a real date, like 1/3/2027."),
+        },
     )
     ends_on = forms.DateField(
         label=_("Ends on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a real date, like 31/3/2027.")},
+        error_messages={
+            "required": _("Enter the date the campaign ends, like 31/3/2027."),
+            "invalid": _("Enter a real date, like 31/3/2027."),
+        },
     )
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
         if not name:
-            raise forms.ValidationError(_("Enter a name."))
+            raise forms.ValidationError(_("Enter a name for the campaign, like ‘Falls month’."))
         if not slugify(name):
             raise forms.ValidationError(_("The name needs at least one letter or digit."))
         return name
