@@ -10,11 +10,12 @@ PYTHON ?= python3
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 VENDOR := static/vendor
 
-.PHONY: help install run test lint typecheck pytest browser lock clean bench-ledger bench-search
+.PHONY: help install run serve test lint typecheck pytest browser lock clean bench-ledger bench-search
 
 help:
 	@echo "make run    install everything, migrate, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test   install everything, then ruff, mypy and the whole pytest suite"
+	@echo "make serve  the production stack locally: DEBUG off, gunicorn, worker and scheduler on DATABASE_URL"
 	@echo "make lock   re-pin requirements.txt from requirements.in"
 	@echo "make bench-ledger   ledger throughput against a raw-SQL baseline (needs DATABASE_URL=postgres://...)"
 	@echo "make bench-search   search and matching latency on a national-scale data set (seeded on first run)"
@@ -37,7 +38,11 @@ $(VENDOR)/.built: node_modules/.installed Makefile
 	rm -rf $(VENDOR)
 	mkdir -p $(VENDOR)/nhsuk $(VENDOR)/htmx
 	# Hexitime's own type: drop the NHS's licensed web fonts (served from the NHS's own host).
-	sed -E 's/@font-face\{[^}]*\}//g' $(NHSUK)/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
+	# Its icons (sorting arrows, the close cross) are named from the site root (/assets/images/):
+	# point them at the copy beside the style sheet. Its source map describes the unchanged file, so
+	# the reference to it goes too (collectstatic refuses a CSS file naming a file it cannot find).
+	sed -E -e 's/@font-face\{[^}]*\}//g' -e 's@url\(/assets/images/@url(images/@g' \
+	  -e 's@/\*# sourceMappingURL=[^*]*\*/@@' $(NHSUK)/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
 	cp $(NHSUK)/nhsuk-frontend.min.js $(NHSUK)/nhsuk-frontend.min.js.map $(VENDOR)/nhsuk/
 	cp -r $(NHSUK)/assets/images $(VENDOR)/nhsuk/images
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
@@ -53,6 +58,11 @@ run: install
 	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
+# The production stack locally (DEBUG off, collectstatic, migrate, gunicorn, worker, scheduler) on
+# DATABASE_URL (and CACHE_URL when set); scripts/serve says what it fills in for a local try.
+serve: install
+	scripts/serve
+
 test: install browser lint typecheck pytest
 
 lint: install
@@ -60,7 +70,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy src tests
+	$(VENV)/bin/mypy src tests scripts/crawl.py
 
 # pytest exits non-zero when no test ran (exit code 5), so an empty run fails here too.
 pytest: install
@@ -77,7 +87,7 @@ browser:
 # Pass options through BENCH_ARGS, e.g. make bench-ledger BENCH_ARGS="--seconds 5 --clients 4".
 # Production settings (DEBUG off, so no query logging); a throwaway SECRET_KEY when none is set.
 BENCH_ARGS ?=
-BENCH_ENV := SECRET_KEY="$${SECRET_KEY:-bench-ledger-throwaway-key}"
+BENCH_ENV := SECRET_KEY="$${SECRET_KEY:-bench-ledger-throwaway-key}" SITE_URL="$${SITE_URL:-http://127.0.0.1:8000}"
 bench-ledger: $(VENV)/.installed
 	@case "$$DATABASE_URL" in \
 	  postgres://*|postgresql://*|pgsql://*) ;; \
@@ -92,7 +102,7 @@ bench-ledger: $(VENV)/.installed
 # var/bench.sqlite3, never the demo database. Options through BENCH_SEARCH_ARGS, e.g.
 # make bench-search BENCH_SEARCH_ARGS="--iterations 50".
 BENCH_SEARCH_ARGS ?=
-BENCH_SEARCH_ENV := SECRET_KEY="$${SECRET_KEY:-bench-search-throwaway-key}" DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3}"
+BENCH_SEARCH_ENV := SECRET_KEY="$${SECRET_KEY:-bench-search-throwaway-key}" SITE_URL="$${SITE_URL:-http://127.0.0.1:8000}" DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3}"
 bench-search: $(VENV)/.installed
 	$(BENCH_SEARCH_ENV) $(MANAGE) migrate --no-input -v0
 	$(BENCH_SEARCH_ENV) $(MANAGE) bench_search $(BENCH_SEARCH_ARGS)

@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HEXITIME_TESTING", "DATABASE_URL"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "HEXITIME_TESTING", "DATABASE_URL", "SITE_URL", "CONN_MAX_AGE"}
     }
     clean.update(env)
     return subprocess.run(
@@ -21,7 +23,7 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HEXITIME_TESTING"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HEXITIME_TESTING", "SITE_URL"}}
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "hexitime.settings"
     return subprocess.run(
@@ -38,6 +40,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 PRODUCTION = {
     "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "hexitime.example.org",
+    "SITE_URL": "https://hexitime.example.org",
 }
 
 
@@ -52,6 +55,23 @@ def test_missing_secret_key_in_production_stops_start_up_with_a_clear_message() 
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
     assert "DEBUG=1" in result.stderr
+
+
+def test_missing_site_url_in_production_stops_start_up_with_a_clear_message() -> None:
+    """E-mail and unsubscribe links are built from SITE_URL: a deploy must never fall back to localhost."""
+    env = {key: value for key, value in PRODUCTION.items() if key != "SITE_URL"}
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "SITE_URL is not set" in result.stderr
+    assert "https://hexitime.example.org" in result.stderr
+
+
+def test_production_reuses_database_connections_with_health_checks() -> None:
+    code = "import os; os.environ['DJANGO_SETTINGS_MODULE']='hexitime.settings'; import sys; sys.path.insert(0,'src');"
+    code += "from django.conf import settings; d = settings.DATABASES['default'];"
+    code += "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], settings.SITE_URL)"
+    result = run_python(code, **PRODUCTION)
+    assert result.stdout.split() == ["600", "True", "https://hexitime.example.org"], result.stderr
 
 
 def test_debug_is_off_unless_asked_for() -> None:
