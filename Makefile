@@ -50,7 +50,9 @@ $(VENDOR)/.built: node_modules/.installed Makefile
 
 run: install
 	DEBUG=1 $(MANAGE) migrate --no-input -v0
-	DEBUG=1 $(MANAGE) seed_demo
+	@# seed_demo refuses a database with members who are not demo members; the SQLite file that
+	@# make run keeps under var/ is a developer's own (sign-ups tried there are throwaway).
+	DEBUG=1 $(MANAGE) seed_demo $$([ -n "$$DATABASE_URL" ] || echo --i-know-this-database-is-disposable)
 	@# The task worker (auto-confirmation, reminders, e-mail) and the scheduler (digests, nudges,
 	@# sweeps) run beside the web server and stop with it.
 	DEBUG=1 $(MANAGE) db_worker --no-startup-delay --interval 5 & worker=$$!; \
@@ -85,9 +87,11 @@ browser:
 
 # Ledger throughput on PostgreSQL: post_transfer() against a raw-SQL baseline, then verify the ledger.
 # Pass options through BENCH_ARGS, e.g. make bench-ledger BENCH_ARGS="--seconds 5 --clients 4".
-# Production settings (DEBUG off, so no query logging); a throwaway SECRET_KEY when none is set.
+# Production settings (DEBUG off, so no query logging) with the development tools (DEVTOOLS=1); a
+# throwaway SECRET_KEY when none is set. The database's name must contain "bench" (devtools.guard:
+# the bench posts transfers that can never be deleted), or pass --i-know-this-database-is-disposable.
 BENCH_ARGS ?=
-BENCH_ENV := SECRET_KEY="$${SECRET_KEY:-bench-ledger-throwaway-key}" SITE_URL="$${SITE_URL:-http://127.0.0.1:8000}"
+BENCH_ENV := DEVTOOLS=1 SECRET_KEY="$${SECRET_KEY:-bench-ledger-throwaway-key}" SITE_URL="$${SITE_URL:-http://127.0.0.1:8000}"
 bench-ledger: $(VENV)/.installed
 	@case "$$DATABASE_URL" in \
 	  postgres://*|postgresql://*|pgsql://*) ;; \
@@ -98,11 +102,11 @@ bench-ledger: $(VENV)/.installed
 	$(BENCH_ENV) $(MANAGE) bench_ledger $(BENCH_ARGS)
 
 # Search and matching latency on a national-scale data set (100,000 members, 500,000 listings),
-# seeded on the first run. DATABASE_URL when set (use a database of its own), otherwise SQLite at
-# var/bench.sqlite3, never the demo database. Options through BENCH_SEARCH_ARGS, e.g.
+# seeded on the first run. DATABASE_URL when set (a database of its own whose name contains "bench"),
+# otherwise SQLite at var/bench.sqlite3, never the demo database. Options through BENCH_SEARCH_ARGS, e.g.
 # make bench-search BENCH_SEARCH_ARGS="--iterations 50".
 BENCH_SEARCH_ARGS ?=
-BENCH_SEARCH_ENV := SECRET_KEY="$${SECRET_KEY:-bench-search-throwaway-key}" SITE_URL="$${SITE_URL:-http://127.0.0.1:8000}" DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3}"
+BENCH_SEARCH_ENV := DEVTOOLS=1 SECRET_KEY="$${SECRET_KEY:-bench-search-throwaway-key}" SITE_URL="$${SITE_URL:-http://127.0.0.1:8000}" DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3}"
 bench-search: $(VENV)/.installed
 	$(BENCH_SEARCH_ENV) $(MANAGE) migrate --no-input -v0
 	$(BENCH_SEARCH_ENV) $(MANAGE) bench_search $(BENCH_SEARCH_ARGS)

@@ -107,6 +107,11 @@ INSTALLED_APPS = [
     "notifications",
     "conversations",
 ]
+# Demo data, the national bench data set and the benchmarks (seed_demo, seed_national, bench_search,
+# bench_ledger): for development only, never on a production site unless DEVTOOLS=1 asks for them.
+DEVTOOLS = DEBUG or TESTING or env_bool("DEVTOOLS", False)
+if DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -322,7 +327,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line says when, how serious and which logger: "2026-11-29 19:16:07,123 WARNING django.request: ...".
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -1,17 +1,13 @@
-"""Site-wide behaviour: the home page, error pages in the site's design, CSP and demo data."""
+"""Site-wide behaviour: the home page, error pages in the site's design and CSP."""
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Profile, User
 from communities.models import Community, Membership
-from hexitime import demo_data
 from skills.models import Skill, SkillCategory
 from skills.taxonomy import TAXONOMY
 from tests.factories import MembershipFactory
@@ -78,24 +74,6 @@ def test_the_skills_taxonomy_is_seeded_by_migration() -> None:
     assert SkillCategory.objects.count() == len(TAXONOMY)
     assert Skill.objects.count() == sum(len(skills) for skills in TAXONOMY.values())
     assert Skill.objects.get(name="Statistical process control").category.name == "Measurement and data"
-
-
-def test_seed_demo_is_idempotent_and_prints_logins() -> None:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    counts = (User.objects.count(), Community.objects.count(), Membership.objects.count())
-    call_command("seed_demo", stdout=StringIO())
-    assert (User.objects.count(), Community.objects.count(), Membership.objects.count()) == counts
-    assert counts[0] == len(demo_data.MEMBERS) + 1
-    assert Community.objects.filter(kind="region").count() >= 4
-    assert Community.objects.filter(kind="organisation").count() >= 8
-    assert Profile.objects.values("role").distinct().count() >= 6
-    printed = out.getvalue()
-    assert demo_data.DEMO_PASSWORD in printed
-    assert demo_data.demo_email("amara") in printed
-    assert Client().login(email=demo_data.demo_email("amara"), password=demo_data.DEMO_PASSWORD)
-    assert Membership.objects.filter(role="coordinator").count() >= 2
-    assert Membership.objects.filter(status="pending").exists()
 
 
 @pytest.mark.parametrize(("minutes", "text"), [(15, "15 min"), (60, "1 h"), (90, "1 h 30 min"), (6000, "100 h")])

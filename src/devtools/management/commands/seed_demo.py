@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from communities.models import Community, Membership
-from hexitime import demo_data as demo
+from devtools import demo_data as demo
+from devtools.guard import add_disposable_argument, require_demo_only_database
 from listings.actions import ListingData, do_create_listing
 from listings.models import DEFAULT_LIFETIME, Campaign, Listing
 from skills.models import Skill
@@ -21,8 +22,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+        add_disposable_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_demo_only_database(options=options)
         with transaction.atomic():
             created = self.seed()
         if created:

@@ -2,8 +2,9 @@
 
 Defaults: 100,000 members, 500,000 listings, 200 communities (the nation "Bench England", about a
 dozen regions, the rest organisations under the regions). Every slug starts with ``bench-`` and
-every e-mail address ends with ``@bench.hexitime.test``, so the set never mixes with real data; use
-a database of its own all the same (``make bench-search`` does).
+every e-mail address ends with ``@bench.hexitime.test``, so the set never mixes with real data; it
+runs only on a database of its own whose name contains "bench" (devtools.guard; ``make bench-search``
+uses var/bench.sqlite3), or with ``--i-know-this-database-is-disposable``.
 
 The rows are generated in Python from a seeded random generator, with realistic improvement text,
 and written in bulk in one transaction: PostgreSQL through psycopg's COPY, with the plain indexes
@@ -30,6 +31,7 @@ from django.utils.text import slugify
 
 from accounts.models import Profile, User
 from communities.models import Community, Membership
+from devtools.guard import add_disposable_argument, require_bench_database
 from listings import search_index
 from listings.models import Listing
 from skills.models import Skill
@@ -761,8 +763,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_size_arguments(parser)
+        add_disposable_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_bench_database(options=options, command="seed_national")
         members, listings, communities = options["members"], options["listings"], options["communities"]
         if members < 1 or listings < 0 or communities < 3:
             raise CommandError("Seed at least 1 member and 3 communities (a nation, a region, an organisation).")

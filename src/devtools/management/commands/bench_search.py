@@ -25,13 +25,14 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from communities.models import Community, Membership
-from listings import visibility
-from listings.management.commands.seed_national import (
+from devtools.guard import DISPOSABLE_OPTION, add_disposable_argument, require_bench_database
+from devtools.management.commands.seed_national import (
     DEFAULTS,
     EMAIL_DOMAIN,
     RARE_CONTEXTS,
     add_size_arguments,
 )
+from listings import visibility
 from listings.matching import suggest_listings, suggest_members
 from listings.models import Listing
 from listings.search import SearchFilters, search_listings
@@ -194,10 +195,12 @@ class Command(BaseCommand):
             help="search requests in the measured mix (default 200); match look-ups are half as many",
         )
         parser.add_argument("--warmup", type=int, default=20, help="unmeasured searches first (default 20)")
+        add_disposable_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_bench_database(options=options, command="bench_search")
         sizes = {name: options[name] for name in DEFAULTS}
-        call_command("seed_national", **sizes, stdout=self.stdout, stderr=self.stderr)
+        call_command("seed_national", **sizes, **{DISPOSABLE_OPTION: True}, stdout=self.stdout, stderr=self.stderr)
         workload = Workload()
         searches = max(1, options["iterations"])
         lookups = max(1, searches // 2)

@@ -43,6 +43,7 @@ from psycopg.conninfo import make_conninfo
 
 from accounts.models import Profile, User
 from communities.models import Community, Membership
+from devtools.guard import add_disposable_argument, require_bench_database
 from ledger import errors
 from ledger.accounts import fund_of
 from ledger.limits import account_limit
@@ -120,6 +121,7 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=10.0, help="length of each of the four runs (default 10)")
         parser.add_argument("--clients", type=int, default=8, help="concurrent clients, one connection each (8)")
         parser.add_argument("--accounts", type=int, default=1000, help="bench member accounts (default 1000)")
+        add_disposable_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -127,6 +129,7 @@ class Command(BaseCommand):
                 "bench_ledger measures PostgreSQL: set DATABASE_URL to a postgres:// URL "
                 f"(the database now is {connection.vendor})."
             )
+        require_bench_database(options=options, command="bench_ledger")
         seconds, clients, n_accounts = options["seconds"], options["clients"], options["accounts"]
         if seconds <= 0 or clients < 1 or n_accounts < 2:
             raise CommandError("--seconds must be above 0, --clients at least 1 and --accounts at least 2.")

@@ -19,7 +19,7 @@ def test_a_short_run_prints_the_summary_and_the_ledger_verifies() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("bench_ledger measures PostgreSQL (parallel connections); the suite is on SQLite")
     out = StringIO()
-    call_command("bench_ledger", seconds=1, clients=2, accounts=20, stdout=out)
+    call_command("bench_ledger", seconds=1, clients=2, accounts=20, stdout=out, i_know_this_database_is_disposable=True)
     lines = out.getvalue().strip().splitlines()
     assert SUMMARY.fullmatch(lines[-1]), lines[-1]
     assert sum("transfers/s" in line for line in lines) == 4

@@ -10,19 +10,22 @@ from django.core.management import call_command
 
 from accounts.models import Profile, User
 from communities.models import Community, Membership
+from devtools.guard import DISPOSABLE_OPTION
+from devtools.management.commands.seed_national import EMAIL_DOMAIN, NATION_SLUG
 from listings import visibility
-from listings.management.commands.seed_national import EMAIL_DOMAIN, NATION_SLUG
 from listings.models import MAX_MINUTES, MIN_MINUTES, Listing
 from listings.search import SearchFilters, search_listings
 
 pytestmark = pytest.mark.django_db
 
 SMALL = {"members": 300, "listings": 2000, "communities": 15}
+# The test database's name does not say "bench" (tests/devtools/test_guard.py covers the refusal).
+DISPOSABLE = {DISPOSABLE_OPTION: True}
 
 
 def seed(**options: int) -> str:
     out = StringIO()
-    call_command("seed_national", **{**SMALL, **options}, stdout=out)
+    call_command("seed_national", **{**SMALL, **options}, stdout=out, **DISPOSABLE)
     return out.getvalue()
 
 
@@ -125,7 +128,7 @@ def test_seeding_other_sizes_replaces_the_set(seeded: str) -> None:
 
 def test_bench_search_prints_one_summary_line() -> None:
     out = StringIO()
-    call_command("bench_search", **SMALL, iterations=8, warmup=2, stdout=out)
+    call_command("bench_search", **SMALL, iterations=8, warmup=2, stdout=out, **DISPOSABLE)
     lines = out.getvalue().strip().splitlines()
     assert "common word" in out.getvalue()
     assert "match (both)" in out.getvalue()
