@@ -70,3 +70,35 @@ def field_anchor(field: BoundField) -> str:
     if control_kind(field) in {"checkboxes", "radios"}:
         return f"{field.auto_id}_0"
     return str(field.id_for_label or field.auto_id)
+
+
+def distinct(messages: Any) -> list[str]:
+    """Messages in their order, each once."""
+    return list(dict.fromkeys(str(message) for message in messages))
+
+
+@register.filter
+def field_errors(field: BoundField) -> list[str]:
+    """The messages shown beside a field: each once, even when two checks (or a field's check and the
+    form's clean()) raise the same words."""
+    return distinct(field.errors)
+
+
+@register.filter
+def error_summary(form: forms.BaseForm) -> list[tuple[str | None, str]]:
+    """The "There is a problem" box's lines, as (the id to link to, or None, message).
+
+    Every field's messages link to the field, each message once per field; the form's own messages
+    come first, without link, unless a field already shows the same words; a hidden field's messages
+    (an expired form key) have nothing to link to. So no message is listed twice, whichever way
+    the form raised it.
+    """
+    on_fields = [(field, field_errors(field)) for field in form if field.errors]
+    shown_on_fields = {message for _field, messages in on_fields for message in messages}
+    lines: list[tuple[str | None, str]] = [
+        (None, message) for message in distinct(form.non_field_errors()) if message not in shown_on_fields
+    ]
+    for field, messages in on_fields:
+        anchor = None if field.is_hidden else field_anchor(field)
+        lines.extend((anchor, message) for message in messages)
+    return list(dict.fromkeys(lines))
