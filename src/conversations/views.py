@@ -122,7 +122,8 @@ def send(request: MemberRequest, conversation_id: int) -> HttpResponse:
 def _sent_fragment(
     request: MemberRequest, conversation: Conversation, message: Message, after: int | None
 ) -> HttpResponse:
-    new = queries.messages_after(conversation, message.pk - 1 if after is None else after)
+    # A missing or forged "after" (past the message just sent) shows at least that message.
+    new = queries.messages_after(conversation, message.pk - 1 if after is None or after >= message.pk else after)
     actions.do_mark_read(member=request.user, conversation=conversation, up_to=new[-1].created_at)
     form = ThreadMessageForm(initial={"after": new[-1].pk})
     form.fields["body"].widget.attrs["autofocus"] = True  # the new, empty form keeps the writer's place

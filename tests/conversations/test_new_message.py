@@ -120,3 +120,14 @@ def test_asking_someone_who_cannot_see_the_listing_is_refused(
     assert "Dora Dean can&#x27;t see this listing. Write to them without it." in response.content.decode()
     assert not Message.objects.exists()
     assert not Conversation.objects.exists()
+
+
+def test_an_htmx_send_with_a_forged_after_still_shows_the_message(alice: User, bob: User, bob_client: Client) -> None:
+    from conversations.actions import do_send_direct
+
+    conversation = do_send_direct(sender=alice, recipient=bob, body="Hello Bob").conversation
+    url = reverse("conversations:send", kwargs={"conversation_id": conversation.pk})
+    response = bob_client.post(url, {"body": "Hello Alice", "after": 999_999}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "Hello Alice" in response.content.decode()
+    assert Message.objects.filter(conversation=conversation).count() == 2
