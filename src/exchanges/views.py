@@ -177,8 +177,15 @@ def _proposal_target(request: MemberRequest) -> tuple[Listing | None, User]:
 
 
 ACTIONS = {"accept", "decline", "cancel", "record", "amend", "confirm", "dispute", "resolve"}
-# The forms shown on the exchange page: sent back with errors, they are shown again there, as typed.
-FORMS_ON_PAGE = {"record", "amend", "dispute", "resolve", "cancel"}
+# The forms shown on the exchange page, and the states it shows them in: sent back with errors while
+# the exchange is still in such a state, they are shown again there, as typed, with the errors by the fields.
+FORMS_ON_PAGE = {
+    "record": {Exchange.State.AGREED},
+    "amend": {Exchange.State.COMPLETED},
+    "dispute": {Exchange.State.COMPLETED},
+    "resolve": {Exchange.State.DISPUTED},
+    "cancel": {Exchange.State.PROPOSED, Exchange.State.AGREED},
+}
 
 
 @login_required
@@ -200,7 +207,7 @@ def act(request: MemberRequest, exchange_id: int, action: str) -> HttpResponse:
     else:
         form = form_class(request.POST)
     if not form.is_valid():
-        if action in FORMS_ON_PAGE and "version" not in form.errors:
+        if exchange.state in FORMS_ON_PAGE.get(action, ()) and "version" not in form.errors:
             return _render_detail(request, exchange, action=action, form=form)  # errors (and any warning) by the field
         report_form_errors(request, form)
         return redirect(exchange)
