@@ -9,7 +9,7 @@ stored on the exchange as "<purpose>:<actor id>:<key>", so a repeated post finds
 exchange (errors.AlreadySent) and creates and tells nothing.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -566,11 +566,17 @@ def do_withdraw_offline_mark(*, member: User, mark: OfflineMark) -> OfflineMark:
     return mark
 
 
-def send_reminder(*, exchange_id: int) -> bool:
-    """Remind whoever has not confirmed that the hours will soon be confirmed automatically."""
+def send_reminder(*, exchange_id: int, deadline: datetime | None = None) -> bool:
+    """Remind whoever has not confirmed that the hours will soon be confirmed automatically.
+
+    A reminder planned for a `deadline` the exchange no longer has (the hours were changed since,
+    do_amend_hours) is not sent: the new deadline has its own.
+    """
     with transaction.atomic():
         exchange = Exchange.objects.select_for_update().filter(pk=exchange_id).first()
         if exchange is None or exchange.state != State.COMPLETED or exchange.reminder_sent_at is not None:
+            return False
+        if deadline is not None and exchange.confirm_deadline != deadline:
             return False
         exchange.reminder_sent_at = timezone.now()
         _save(exchange, None, ExchangeEvent.Kind.REMINDED, _("Hours will be confirmed automatically soon."))

@@ -288,3 +288,22 @@ def test_an_empty_proposal_says_what_each_field_needs(alice_client: Client, bob:
     ):
         assert message in html
     assert not Exchange.objects.exists()
+
+
+def test_a_reminder_planned_before_the_change_is_not_sent(
+    recorded: Exchange, alice_client: Client, bob: User, django_capture_on_commit_callbacks
+) -> None:
+    from exchanges import tasks
+
+    first_deadline = recorded.confirm_deadline
+    assert first_deadline is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        act(alice_client, recorded, "amend", **{"amend-hours": "1:15", "amend-version": recorded.version})
+    tasks.remind_before_auto_confirm.call(recorded.pk, first_deadline.isoformat())
+    recorded.refresh_from_db()
+    assert recorded.reminder_sent_at is None
+    assert not Notification.objects.filter(recipient=bob, kind=Kind.AUTO_CONFIRM_SOON).exists()
+    assert recorded.confirm_deadline is not None
+    tasks.remind_before_auto_confirm.call(recorded.pk, recorded.confirm_deadline.isoformat())
+    recorded.refresh_from_db()
+    assert recorded.reminder_sent_at is not None
