@@ -1,14 +1,16 @@
 """A new member signs up, confirms their e-mail address and completes their profile, all in a browser."""
 
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.mail import EmailMessage
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from accounts.models import Profile, User
+from tests.browser.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -85,3 +87,28 @@ def test_sign_up_confirm_email_and_complete_profile(page: Page, live_server, mai
     page.goto("/dashboard/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Sam Patel")
     expect(page.locator("header").get_by_role("link", name="Logged in as Sam Patel")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_sign_up_sent_back_shows_each_problem_once_and_links_to_its_field(
+    new_page: Callable[..., Page], viewport: ViewportSize
+) -> None:
+    page = new_page(viewport)
+    page.goto("/accounts/signup/")
+    page.get_by_label("E-mail address").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirm password").fill(PASSWORD + "-typo")
+    page.locator("main form").get_by_role("button", name="Sign up").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_have_count(1)
+    expect(summary.get_by_role("heading")).to_have_text("There is a problem")
+    expect(summary.get_by_role("listitem")).to_have_text(["You must type the same password each time."])
+    beside = page.locator("#id_password2-error")
+    expect(beside).to_have_text("Error: You must type the same password each time.")
+    expect(page.locator("main")).to_contain_text("You must type the same password each time.")
+    assert page.locator("main").inner_text().count("You must type the same password each time.") == 2
+
+    summary.get_by_role("link", name="You must type the same password each time.").click()
+    expect(page.get_by_label("Confirm password")).to_be_focused()
+    assert not User.objects.filter(email=EMAIL).exists()
