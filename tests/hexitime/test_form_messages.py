@@ -3,6 +3,7 @@
 import importlib
 import inspect
 from collections.abc import Iterator
+from typing import Any
 
 from django import forms
 
@@ -18,7 +19,7 @@ NOT_YET = {
 }
 
 
-def project_forms() -> Iterator[tuple[str, type[forms.BaseForm]]]:
+def project_forms() -> Iterator[tuple[str, type[forms.Form] | type[forms.ModelForm[Any]]]]:
     for app in APPS:
         for module_name in (f"{app}.forms", f"{app}.signup"):
             try:
@@ -26,7 +27,7 @@ def project_forms() -> Iterator[tuple[str, type[forms.BaseForm]]]:
             except ModuleNotFoundError:
                 continue
             for name, cls in inspect.getmembers(module, inspect.isclass):
-                if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                if issubclass(cls, forms.Form | forms.ModelForm) and cls.__module__ == module.__name__:
                     yield f"{module_name}.{name}", cls
 
 
