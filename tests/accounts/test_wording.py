@@ -2,6 +2,7 @@
 in sentence case, name the site Hexitime, and never call a member "Member 32"."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from django.core import mail
 from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -189,3 +190,23 @@ def test_other_members_never_see_a_new_members_address(community: Community, bob
     assert re.search(r'<h1 class="nhsuk-heading-l">A new member', html)
     assert "sam.patel" not in html
     assert f"Member {newcomer.pk}" not in html
+
+
+def test_a_digest_greets_a_new_member_by_the_start_of_their_address(django_capture_on_commit_callbacks) -> None:
+    from notifications import digests
+    from notifications.actions import Note, notify
+    from notifications.kinds import Delivery, Kind
+    from notifications.models import NotificationPreference
+    from tests.tasks import run_due_tasks
+
+    newcomer = UserFactory(email="sam.patel@example.org", profile__display_name="")
+    NotificationPreference.objects.create(member=newcomer, kind=Kind.CREDITS_RECEIVED, delivery=Delivery.DAILY)
+    notify(newcomer, Note(kind=Kind.CREDITS_RECEIVED, title="You received 1 hour", url="/credits/", event_key="t:1"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        digests.send_daily_digests(timezone.now() + timedelta(minutes=1))
+    run_due_tasks()
+
+    [message] = mail.outbox
+    assert str(message.body).startswith("Hello sam.patel,")
+    assert "A new member" not in str(message.body)
