@@ -16,7 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile, User
-from accounts.queries import PICK_NAME_LENGTH, pick_members
+from accounts.queries import PICK_NAME_LENGTH, PICK_PAGE_SIZE, pick_members
 from communities.models import Community
 from hexitime.forms import CleanTextField
 from hexitime.parsing import HoursError, parse_hours, parse_id
@@ -232,8 +232,9 @@ class DonateForm(KeyedForm):
 class GrantForm(KeyedForm):
     member = forms.ModelChoiceField(
         queryset=User.objects.none(),
-        label=_("Member"),
-        empty_label=_("Choose a member"),
+        label=_("Choose the member"),
+        empty_label=None,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Choose the member to grant hours to.")},
     )
     hours = HoursField(
@@ -255,7 +256,7 @@ class GrantForm(KeyedForm):
 
     field_order = ["member", "hours", "reason"]
 
-    def __init__(self, *args: Any, community: Community, coordinator: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, community: Community, coordinator: User, find: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["member"]
         # Never the coordinator themself: nobody grants to their own account (a forged choice is refused).
@@ -263,6 +264,24 @@ class GrantForm(KeyedForm):
         field.label_from_instance = lambda member: member.display_name  # type: ignore[attr-defined]
         name = community.name.replace("%", "%%")
         field.error_messages["invalid_choice"] = _("Choose an active member of %(community)s.") % {"community": name}
+        self.find = " ".join(find.split())[:PICK_NAME_LENGTH]
+        self.more_members = False
+        # Only the chosen member and those whose names match what was typed are offered, not every member.
+        field.widget.choices = self.member_options
+
+    @cached_property
+    def member_options(self) -> list[tuple[Any, Any]]:
+        """The chosen member (posted, or from a link), then up to ten members whose names match what was typed."""
+        members = self.fields["member"].queryset  # type: ignore[attr-defined]
+        chosen_id = parse_id(str((self.data.get("member") if self.is_bound else self.initial.get("member")) or ""))
+        options = []
+        if chosen_id is not None:
+            options += [(m.pk, m.display_name) for m in members.filter(pk=chosen_id)]
+        if self.find:
+            found = list(members.filter(profile__display_name__icontains=self.find)[: PICK_PAGE_SIZE + 1])
+            self.more_members = len(found) > PICK_PAGE_SIZE
+            options += [(m.pk, m.display_name) for m in found[:PICK_PAGE_SIZE]]
+        return list(dict(options).items())
 
     def clean_reason(self) -> str:
         reason: str = self.cleaned_data["reason"].strip()

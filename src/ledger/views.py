@@ -142,7 +142,10 @@ def _thresholds() -> dict[str, str]:
 @login_required
 def grant(request: MemberRequest, slug: str) -> HttpResponse:
     community = access.access_fund(request.user, slug)
-    form = GrantForm(request.POST or None, community=community, coordinator=request.user)
+    find = request.GET.get("find", "")
+    form = GrantForm(request.POST or None, community=community, coordinator=request.user, find=find)
+    if request.method == "GET" and is_htmx(request):  # the members matching what is typed, as radio choices
+        return render(request, "ledger/grant.html#member_choices", {"form": form, "community": community})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         minutes = form.minutes

@@ -341,6 +341,9 @@ SCENES = [
     ),
     Scene("fund-grant", "/communities/riverside/fund/grant/", "Grant hours to a member", persona="alice"),
     Scene(
+        "fund-grant-find", "/communities/riverside/fund/grant/?find=b", "Grant hours to a member", persona="alice"
+    ),
+    Scene(
         "fund-reverse",
         "/communities/riverside/fund/",
         re.compile(r"Reverse transfer \d+"),

@@ -138,3 +138,23 @@ def test_manage_buttons_do_not_touch(
     for a, b in itertools.pairwise(boxes):
         apart = b["x"] >= a["x"] + a["width"] + 8 or b["y"] >= a["y"] + a["height"] + 8
         assert apart, f"{a} and {b} touch"
+
+
+@VIEWPORTS
+def test_grant_hours_by_typing_a_name(
+    new_page: Callable[..., Page], live_server, alice: User, bob: User, community: Community, viewport: ViewportSize
+) -> None:
+    from ledger.models import Transfer
+    from tests.ledger.helpers import move
+
+    move(alice, community, 120, kind="donation")
+    page = new_page(viewport)
+    log_in(page, live_server.url, alice.email, PASSWORD)
+    page.goto(f"{live_server.url}/communities/riverside/fund/grant/")
+    page.get_by_label("Who to grant hours to").press_sequentially("bo")
+    page.get_by_role("radio", name="Bob Brown").check()
+    page.get_by_label("Hours to grant").fill("1")
+    page.get_by_label("Reason").fill("Help to start")
+    page.get_by_role("button", name="Grant hours").click()
+    expect(page.get_by_role("status")).to_contain_text("You granted 1 h from the fund to Bob Brown.")
+    assert Transfer.objects.get(kind="grant").amount == 60

@@ -451,13 +451,34 @@ def grant(client: Client, community: Community, member: User | int, hours: str =
     return client.post(fund_url("grant", community), data, follow=True)
 
 
+def test_the_grant_form_suggests_ten_members_in_a_fixed_number_of_queries(
+    alice: User, alice_client: Client, community: Community, django_assert_num_queries: Any
+) -> None:
+    from tests.factories import MembershipFactory, UserFactory
+
+    for n in range(12):
+        MembershipFactory(member=UserFactory(profile__display_name=f"Nurse {n:02d}"), community=community)
+    htmx = {"HX-Request": "true"}
+    url = fund_url("grant", community)
+    alice_client.get(url, {"find": "nurse"}, headers=htmx)
+    with django_assert_num_queries(5):  # session, user, the community, alice's coordination, the members
+        content = alice_client.get(url, {"find": "nurse"}, headers=htmx).content.decode()
+    assert content.lstrip().startswith('<div id="member-choices"')
+    assert content.count('name="member"') == 10
+    assert "More members match" in content
+
+
 def test_a_coordinator_grants_hours_from_the_fund(
     alice: User, bob: User, charlie: User, alice_client: Client, community: Community
 ) -> None:
     move(charlie, community, 120, kind="donation")
-    form = alice_client.get(fund_url("grant", community)).content.decode()
-    assert f'<option value="{bob.pk}">Bob Brown</option>' in form
+    assert 'name="member"' not in alice_client.get(fund_url("grant", community)).content.decode()  # none listed
+    form = alice_client.get(fund_url("grant", community), {"find": "b"}).content.decode()  # Bob Brown, Charlie Clark
+    assert re.search(rf'value="{bob.pk}">\s*<label [^>]*>Bob Brown</label>', form)
     assert f'value="{charlie.pk}"' not in form  # not a member of Riverside
+    assert "No active member of Riverside Hospital has a name like “Zebedee”." in (
+        alice_client.get(fund_url("grant", community), {"find": "Zebedee"}).content.decode()
+    )
     response = grant(alice_client, community, bob, "1.25")
     assert response.redirect_chain[-1][0] == fund_url("fund", community)
     assert "You granted 1 h 15 min from the fund to Bob Brown." in text(response)
