@@ -30,7 +30,7 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractUser):
-    """A member's account. Members sign in with their e-mail address, which no other member sees."""
+    """A member's account. Members log in with their e-mail address, which no other member sees."""
 
     username = None  # type: ignore[assignment]
     first_name = None  # type: ignore[assignment]

@@ -78,7 +78,7 @@ class HexitimeAdminSite(admin.AdminSite):
         if access is AdminAccess.NOT_STAFF:
             raise PermissionDenied(_("Only Hexitime staff can use the admin."))
         if access is AdminAccess.VERIFY_EMAIL:
-            messages.warning(request, _("Verify your email address before you use the admin."))
+            messages.warning(request, _("Verify your e-mail address before you use the admin."))
             return HttpResponseRedirect(reverse("account_email"))
         if access is AdminAccess.REAUTHENTICATE:
             messages.info(request, _("Enter your password again to use the admin."))

@@ -228,7 +228,7 @@ def test_staff_with_an_unverified_address_cannot_open_the_admin(staff: User) -> 
     with override_settings(ADMIN_REQUIRE_MFA=False):
         response = client.get(ADMIN_LOGIN, {"next": ADMIN}, follow=True)
         assert response.redirect_chain[0] == (reverse("account_email"), 302)
-        assert "Verify your email address before you use the admin." in response.content.decode()
+        assert "Verify your e-mail address before you use the admin." in response.content.decode()
         assert client.get(ADMIN).status_code == 302
         EmailAddress.objects.filter(user=staff).update(verified=True)
         assert client.get(ADMIN).status_code == 200
