@@ -323,18 +323,18 @@ def _decide(request: MemberRequest, slug: str, approval_id: int, decision: str) 
 
 
 @login_required
-@post_only_or_redirect(to="ledger:approval", kwargs=("slug", "approval_id",))
+@post_only_or_redirect(to="ledger:approval", kwargs=("slug", "approval_id"))
 def approve(request: MemberRequest, slug: str, approval_id: int) -> HttpResponse:
     return _decide(request, slug, approval_id, "approve")
 
 
 @login_required
-@post_only_or_redirect(to="ledger:approval", kwargs=("slug", "approval_id",))
+@post_only_or_redirect(to="ledger:approval", kwargs=("slug", "approval_id"))
 def reject(request: MemberRequest, slug: str, approval_id: int) -> HttpResponse:
     return _decide(request, slug, approval_id, "reject")
 
 
 @login_required
-@post_only_or_redirect(to="ledger:approval", kwargs=("slug", "approval_id",))
+@post_only_or_redirect(to="ledger:approval", kwargs=("slug", "approval_id"))
 def cancel(request: MemberRequest, slug: str, approval_id: int) -> HttpResponse:
     return _decide(request, slug, approval_id, "cancel")
