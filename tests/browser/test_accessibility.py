@@ -340,9 +340,7 @@ SCENES = [
         viewports=BOTH,
     ),
     Scene("fund-grant", "/communities/riverside/fund/grant/", "Grant hours to a member", persona="alice"),
-    Scene(
-        "fund-grant-find", "/communities/riverside/fund/grant/?find=b", "Grant hours to a member", persona="alice"
-    ),
+    Scene("fund-grant-find", "/communities/riverside/fund/grant/?find=b", "Grant hours to a member", persona="alice"),
     Scene(
         "fund-reverse",
         "/communities/riverside/fund/",
