@@ -46,7 +46,7 @@ class HoursInput(forms.TextInput):
                 "inputmode": "decimal",
                 "autocomplete": "off",
                 "hx-get": reverse_lazy("hours_hint"),
-                "hx-trigger": "keyup changed delay:300ms, change",
+                "hx-trigger": "input changed delay:300ms, change",  # typing, pasting or autofill
                 "hx-target": "next .hx-hours-understood",
                 "hx-swap": "innerHTML",
                 **(attrs or {}),
