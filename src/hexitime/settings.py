@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "exchanges",
     "notifications",
     "conversations",
+    "audit",
 ]
 # Demo data, the national bench data set and the benchmarks (seed_demo, seed_national, bench_search,
 # bench_ledger): for development only, never on a production site unless DEVTOOLS=1 asks for them.

@@ -1,0 +1,1 @@
+"""The audit trail: every action function writes a row with audit.trail.record(...) in its own transaction."""
