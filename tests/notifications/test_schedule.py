@@ -18,12 +18,12 @@ from notifications.actions import Note, notify
 from notifications.kinds import Delivery, Kind
 from notifications.management.commands import run_schedule
 from notifications.models import Notification, NotificationPreference, OutboundEmail, ScheduledRun
-from notifications.scheduled import JOBS
+from notifications.schedule import JOBS
 from tests.factories import ListingFactory, UserFactory
 from tests.tasks import run_due_tasks
 
 pytestmark = pytest.mark.django_db
-EVERY_RUN = ["send_nudges", "warn_expiring_listings", "sweep_auto_confirm", "expire_ledger_approvals"]
+EVERY_RUN = ["expire_ledger_approvals", "sweep_auto_confirm", "send_nudges", "warn_expiring_listings"]
 
 
 def schedule(now: str | datetime) -> str:
@@ -34,8 +34,13 @@ def schedule(now: str | datetime) -> str:
     return out.getvalue()
 
 
+def task_path(job: str) -> str:
+    """The task a job enqueues (each app registers its own jobs)."""
+    return next(known.task.module_path for known in JOBS if known.name == job)
+
+
 def enqueued(job: str) -> int:
-    return DBTaskResult.objects.filter(task_path=f"notifications.scheduled.{job}").count()
+    return DBTaskResult.objects.filter(task_path=task_path(job)).count()
 
 
 def test_the_daily_digest_is_enqueued_once_a_day_from_seven() -> None:
@@ -86,7 +91,7 @@ def test_a_run_as_if_in_the_future_does_not_hold_up_the_real_schedule() -> None:
 def test_sweeps_are_enqueued_at_every_run_with_the_time_they_were_scheduled_for() -> None:
     output = schedule("2026-12-07T03:00")
     assert output == (
-        "2026-12-07 03:00: enqueued send_nudges, warn_expiring_listings, sweep_auto_confirm, expire_ledger_approvals.\n"
+        "2026-12-07 03:00: enqueued expire_ledger_approvals, sweep_auto_confirm, send_nudges, warn_expiring_listings.\n"
     )
     schedule("2026-12-07T03:05")  # Monday, before seven
     assert all(enqueued(job) == 2 for job in EVERY_RUN)
@@ -101,9 +106,10 @@ def test_list_shows_the_jobs_their_last_run_and_what_is_due_without_enqueuing() 
     call_command("run_schedule", "--list", "--now", "2026-12-09T08:00", stdout=out)
     lines = out.getvalue().splitlines()
     assert [line.split()[0] for line in lines] == [job.name for job in JOBS]
-    assert "2026-12-08 08:00 GMT" in lines[0]
-    assert lines[0].endswith(" due")  # the daily digest, a day later
-    assert lines[1].endswith("not due")  # the weekly digest went on Tuesday
+    by_job = {line.split()[0]: line for line in lines}
+    assert "2026-12-08 08:00 GMT" in by_job["send_daily_digests"]
+    assert by_job["send_daily_digests"].endswith(" due")  # a day later
+    assert by_job["send_weekly_digests"].endswith("not due")  # it went on Tuesday
     assert DBTaskResult.objects.count() == 6  # only the first run's
 
 

@@ -7,7 +7,7 @@ folder Hexitime is installed in, and the same environment as the web server)
 
 With --loop it stays running and checks every --interval seconds (as `make run` does, beside
 `manage.py db_worker`). Running it more often never sends more: each job's schedule is in
-notifications.scheduled, and the ScheduledRun table records when each was last enqueued.
+notifications.schedule, and the ScheduledRun table records when each was last enqueued.
 
     manage.py run_schedule --list                              # the jobs, when they last ran, which are due
     manage.py run_schedule --now 2026-12-07T07:30 --list       # what would be due then (what-if)
@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
-from notifications.scheduled import JOBS, enqueue_due_jobs, last_runs
+from notifications.schedule import JOBS, enqueue_due_jobs, last_runs
 
 log = logging.getLogger(__name__)
 
