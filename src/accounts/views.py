@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from accounts import actions
 from accounts.access import access_profile
 from accounts.forms import MemberSearchForm, ProfileForm
+from accounts.http import MemberRequest
 from accounts.models import Profile, User
 from accounts.queries import member_directory, profile_completeness
 from communities import queries as community_queries
 from conversations import queries as conversation_queries
 from exchanges import queries as exchange_queries
-from hexitime.http import MemberRequest, report_form_errors
+from hexitime.http import report_form_errors
 from ledger import queries as ledger_queries
 from listings import matching
 

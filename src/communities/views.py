@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import visible_member_ids
+from accounts.http import MemberRequest
 from accounts.models import User
 from communities import access, actions, queries
 from communities.errors import CommunityError
 from communities.forms import CommunityEditForm, DecisionForm, JoinForm
 from exchanges.stalled import STALLED_AFTER, UNANSWERED_AFTER, stalled_members
-from hexitime.http import MemberRequest, post_only_or_redirect
+from hexitime.http import post_only_or_redirect
 
 
 def directory(request: HttpRequest) -> HttpResponse:

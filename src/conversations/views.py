@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import access_profile
+from accounts.http import MemberRequest
 from accounts.models import User
 from accounts.queries import pick_members
 from communities.access import coordinated_community_ids
@@ -21,7 +22,7 @@ from conversations import access, actions, queries
 from conversations.errors import MessagingError
 from conversations.forms import MessageForm, ReportForm, ResolveReportForm, ThreadMessageForm
 from conversations.models import Conversation, Message
-from hexitime.http import MemberRequest, is_htmx, post_only_or_redirect, report_form_errors
+from hexitime.http import is_htmx, post_only_or_redirect, report_form_errors
 from hexitime.parsing import parse_id, parse_position
 from listings.access import access_listing
 from listings.models import Listing

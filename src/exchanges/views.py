@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import access_profile
+from accounts.http import MemberRequest
 from accounts.models import User
 from communities.access import access_coordinated_community
 from communities.models import Community, Membership
@@ -29,7 +30,7 @@ from exchanges.forms import (
     to_minutes,
 )
 from exchanges.models import Exchange, ExchangeRecipient, OfflineMark
-from hexitime.http import MemberRequest, post_only_or_redirect, report_form_errors
+from hexitime.http import post_only_or_redirect, report_form_errors
 from hexitime.parsing import parse_id
 from hexitime.templatetags.hexitime import duration
 from ledger.forms import hours_of

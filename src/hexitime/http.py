@@ -1,4 +1,7 @@
-"""Request types for views: a view behind login_required receives a MemberRequest."""
+"""Helpers for views: htmx requests, form errors as messages, action URLs that answer GET with a redirect.
+
+The request type of member pages, MemberRequest, lives with accounts (accounts.http).
+"""
 
 from collections.abc import Callable
 from functools import wraps
@@ -10,14 +13,6 @@ from django.http import HttpRequest, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
-
-from accounts.models import User
-
-
-class MemberRequest(HttpRequest):
-    """A request from a signed-in member (views decorated with login_required)."""
-
-    user: User
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.http import MemberRequest
 from accounts.models import User
 from communities.access import is_coordinator
 from communities.models import Community
 from hexitime.durations import duration
-from hexitime.http import MemberRequest, is_htmx, post_only_or_redirect
+from hexitime.http import is_htmx, post_only_or_redirect
 from ledger import access, actions, approvals, notices, queries
 from ledger.approvals import Requested, check_checker
 from ledger.errors import LedgerError

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import can_see_member
+from accounts.http import MemberRequest
 from communities.access import access_coordinated_community
-from hexitime.http import MemberRequest, is_htmx, post_only_or_redirect, report_form_errors
+from hexitime.http import is_htmx, post_only_or_redirect, report_form_errors
 from listings import access, actions, matching, queries, visibility
 from listings.errors import ListingError
 from listings.forms import CampaignForm, HideForm, ListingForm, SearchForm

@@ -11,7 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from hexitime.http import MemberRequest, post_only_or_redirect
+from accounts.http import MemberRequest
+from hexitime.http import post_only_or_redirect
 from notifications import actions, queries, tokens
 from notifications.forms import PreferencesForm
 
