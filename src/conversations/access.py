@@ -15,8 +15,8 @@ from accounts.models import User
 from communities.access import coordinated_community_ids
 from communities.models import Membership
 from conversations.models import Block, Conversation, Message, MessageReport, Participant
-from exchanges.access import is_party
 from exchanges.models import Exchange
+from exchanges.rules import is_party
 
 
 def access_conversation(member: User, conversation_id: int) -> Conversation:

@@ -1,6 +1,4 @@
-"""Who may see or act on which exchange. Views reach exchanges only through here."""
-
-from collections.abc import Iterable
+"""Who may see which exchange. Views reach exchanges only through here; who may act on one is in rules.py."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -9,50 +7,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from communities.access import coordinated_community_ids
 from communities.models import Community, Membership
-from exchanges.models import Exchange, ExchangeRecipient, OfflineMark
-
-
-def involved_community_ids(exchange: Exchange) -> set[int]:
-    """The exchange's community and every community where one of its people is an active member."""
-    people = [exchange.provider_id, *exchange.recipients.values_list("recipient_id", flat=True)]
-    ids = set(
-        Membership.objects.filter(member_id__in=people, status=Membership.Status.ACTIVE).values_list(
-            "community_id", flat=True
-        )
-    )
-    return ids | {exchange.community_id}
-
-
-def is_party(member: User, exchange: Exchange) -> bool:
-    return member.pk == exchange.provider_id or exchange.recipients.filter(recipient=member).exists()
-
-
-def can_resolve(member: User, exchange: Exchange) -> bool:
-    """Coordinators of the communities involved resolve disputes, but not of their own exchanges
-    nor of exchanges they recorded for others (broker mode)."""
-    if is_party(member, exchange) or member.pk == exchange.brokered_by_id:
-        return False
-    return bool(set(coordinated_community_ids(member)) & involved_community_ids(exchange))
-
-
-def answerable_rows(
-    member: User, exchange: Exchange, rows: Iterable[ExchangeRecipient], *, disputing: bool = False
-) -> list[ExchangeRecipient]:
-    """Of the pending recipient rows, those this member may confirm (or, disputing, dispute).
-
-    In a group exchange each recipient answers for their own row. Otherwise the side who did not
-    record the hours answers. In a brokered exchange a coordinator recorded it, so either side
-    may dispute, but only the recipient, whose credits move, may confirm it before the deadline.
-    """
-    pending = [row for row in rows if row.state == ExchangeRecipient.State.PENDING]
-    if exchange.is_group:
-        return [row for row in pending if row.recipient_id == member.pk]
-    is_provider = member.pk == exchange.provider_id
-    if not (is_provider or any(row.recipient_id == member.pk for row in pending)):
-        return []
-    if exchange.brokered_by_id is not None:
-        return pending if disputing else [row for row in pending if row.recipient_id == member.pk]
-    return [] if member.pk == exchange.recorded_by_id else pending
+from exchanges.models import Exchange, OfflineMark
+from exchanges.rules import is_party, may_resolve_disputes_of
 
 
 def active_offline_marks(community: Community) -> QuerySet[OfflineMark]:
@@ -104,7 +60,7 @@ def access_exchange(member: User, exchange_id: int) -> Exchange:
         .first()
     )
     if exchange is None or not (
-        is_party(member, exchange) or exchange.brokered_by_id == member.pk or can_resolve(member, exchange)
+        is_party(member, exchange) or exchange.brokered_by_id == member.pk or may_resolve_disputes_of(member, exchange)
     ):
         raise Http404(_("This exchange is not available to you."))
     return exchange

@@ -20,8 +20,8 @@ from accounts.models import User
 from communities.access import is_active_member, is_coordinator
 from communities.models import Community
 from conversations.access import is_blocked_either_way
-from exchanges import errors, notices
-from exchanges.access import answerable_rows, can_resolve, is_brokerable, is_party
+from exchanges import errors, notices, rules
+from exchanges.access import is_brokerable
 from exchanges.models import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -72,11 +72,6 @@ def _save(exchange: Exchange, actor: User | None, kind: str, note: str = "", min
     exchange.save()
     ExchangeEvent.objects.create(exchange=exchange, actor=actor, kind=kind, note=note[:1000], minutes=minutes)
     return exchange
-
-
-def _other_party(member: User, exchange: Exchange) -> bool:
-    """True when the member is a party but not the one who proposed."""
-    return is_party(member, exchange) and member.pk != exchange.proposed_by_id
 
 
 def _key(purpose: str, actor: User, form_key: str | None) -> str | None:
@@ -187,7 +182,7 @@ def _create(
 def do_accept(*, member: User, exchange: Exchange, version: int | None = None) -> Exchange:
     exchange = _locked(exchange, version)
     _expect(exchange, State.PROPOSED)
-    if not _other_party(member, exchange):
+    if not rules.may_answer(member, exchange):
         raise errors.NotAllowed(_("Only the other side can accept a proposal."))
     exchange.state = State.AGREED
     _save(exchange, member, ExchangeEvent.Kind.ACCEPTED)
@@ -199,7 +194,7 @@ def do_accept(*, member: User, exchange: Exchange, version: int | None = None) -
 def do_decline(*, member: User, exchange: Exchange, reason: str = "", version: int | None = None) -> Exchange:
     exchange = _locked(exchange, version)
     _expect(exchange, State.PROPOSED)
-    if not _other_party(member, exchange):
+    if not rules.may_answer(member, exchange):
         raise errors.NotAllowed(_("Only the other side can decline a proposal."))
     exchange.state = State.DECLINED
     exchange.recipients.update(state=ExchangeRecipient.State.CANCELLED)
@@ -212,7 +207,7 @@ def do_decline(*, member: User, exchange: Exchange, reason: str = "", version: i
 def do_cancel(*, member: User, exchange: Exchange, reason: str = "", version: int | None = None) -> Exchange:
     exchange = _locked(exchange, version)
     _expect(exchange, State.PROPOSED, State.AGREED)
-    if not is_party(member, exchange):
+    if not rules.may_cancel(member, exchange):
         raise errors.NotAllowed(_("Only the people in an exchange can cancel it."))
     exchange.state = State.CANCELLED
     exchange.recipients.update(state=ExchangeRecipient.State.CANCELLED)
@@ -231,9 +226,9 @@ def do_record_hours(*, member: User, exchange: Exchange, minutes: int, version: 
     exchange = _locked(exchange, version)
     _expect(exchange, State.AGREED)
     check_minutes(minutes)
-    if exchange.is_group and member.pk != exchange.provider_id:
-        raise errors.NotAllowed(_("In a group exchange the provider records the hours."))
-    if not is_party(member, exchange):
+    if not rules.may_record(member, exchange):
+        if exchange.is_group and rules.is_party(member, exchange):
+            raise errors.NotAllowed(_("In a group exchange the provider records the hours."))
         raise errors.NotAllowed(_("Only the people in an exchange can record its hours."))
     now = timezone.now()
     exchange.state = State.COMPLETED
@@ -264,9 +259,9 @@ def do_amend_hours(*, member: User, exchange: Exchange, minutes: int, version: i
     and hours far from those agreed again need the other side's explicit confirmation.
     """
     exchange = _locked(exchange, version)
-    if exchange.state != State.COMPLETED or exchange.recipients.exclude(state=ExchangeRecipient.State.PENDING).exists():
+    if not rules.hours_still_open(exchange):
         raise errors.WrongState(str(AMEND_TOO_LATE))
-    if member.pk != exchange.recorded_by_id:
+    if not rules.may_amend(member, exchange):
         raise errors.NotAllowed(_("Only the person who recorded the hours can change them."))
     check_minutes(minutes)
     previous = exchange.recorded_minutes
@@ -297,9 +292,9 @@ def _schedule_confirmation(exchange: Exchange) -> None:
 
 
 def _confirmer_rows(member: User, exchange: Exchange, *, disputing: bool = False) -> list[ExchangeRecipient]:
-    """The recipient rows this member may confirm or dispute (the rule of access.answerable_rows)."""
-    rows = list(exchange.recipients.select_for_update().filter(state=ExchangeRecipient.State.PENDING))
-    return answerable_rows(member, exchange, rows, disputing=disputing)
+    """The recipient rows this member may confirm or dispute (rules.may_confirm, rules.may_dispute), locked."""
+    rows = list(exchange.recipients.select_for_update())
+    return rules.answerable_rows(member, exchange, rows, disputing=disputing)
 
 
 def _pay(row: ExchangeRecipient, exchange: Exchange, minutes: int, actor: User | None) -> None:
@@ -383,7 +378,7 @@ def do_resolve(
     """A coordinator of a community involved settles a dispute: confirm, change the hours, or cancel."""
     exchange = _locked(exchange, version)
     _expect(exchange, State.DISPUTED)
-    if not can_resolve(coordinator, exchange):
+    if not rules.may_resolve(coordinator, exchange):
         raise errors.NotAllowed(_("Only coordinators of the communities involved can resolve this dispute."))
     if not reason.strip():
         raise errors.NotAllowed(_("Give a reason: both sides will see it."))

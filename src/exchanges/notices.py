@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from communities.models import Community, Membership
-from exchanges.access import involved_community_ids
+from exchanges import rules
 from exchanges.models import Exchange, ExchangeRecipient, OfflineMark
 from hexitime.durations import duration
 from notifications.actions import Note, notify
@@ -42,19 +42,15 @@ def _other_side(exchange: Exchange, actor: User) -> list[User]:
 
 
 def _confirmers(exchange: Exchange) -> list[User]:
-    """Who may still confirm or dispute the recorded hours (as exchanges.actions._confirmer_rows decides)."""
-    people = parties(exchange)
-    if exchange.is_group:
-        pending = exchange.recipients.filter(state=ExchangeRecipient.State.PENDING)
-        waiting = set(pending.values_list("recipient_id", flat=True))
-        return [person for person in people if person.pk in waiting]
-    return [person for person in people if person.pk != exchange.recorded_by_id]
+    """Who may still confirm or dispute the recorded hours (rules.may_confirm, rules.may_dispute)."""
+    waiting = rules.may_answer_hours(exchange)
+    return [person for person in parties(exchange) if person.pk in waiting]
 
 
 def _resolvers(exchange: Exchange, people: list[User]) -> list[User]:
-    """The coordinators exchanges.access.can_resolve admits: of a community involved, and not a party."""
+    """The coordinators rules.may_resolve admits: of a community involved, and not a party."""
     coordinators = User.objects.select_related("profile").filter(
-        memberships__community_id__in=involved_community_ids(exchange),
+        memberships__community_id__in=rules.involved_community_ids(exchange),
         memberships__role=Membership.Role.COORDINATOR,
         memberships__status=Membership.Status.ACTIVE,
     )

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
+from exchanges import rules
 from exchanges.models import Exchange, ExchangeRecipient
 
 
@@ -33,7 +34,7 @@ def exchanges_of(member: User, history_limit: int = 50) -> MemberExchanges:
     open_ones = with_people(mine.filter(state__in=Exchange.OPEN_STATES)).order_by("-updated_at", "-pk")
     for exchange in open_ones:
         if exchange.state == Exchange.State.PROPOSED:
-            (result.proposals if exchange.proposed_by_id == member.pk else result.waiting_on_you).append(exchange)
+            (result.waiting_on_you if rules.may_answer(member, exchange) else result.proposals).append(exchange)
         elif exchange.state == Exchange.State.AGREED:
             result.agreed.append(exchange)
         elif exchange.state == Exchange.State.COMPLETED:
@@ -62,29 +63,8 @@ class Waiting:
 def waiting_on(member: User, limit: int = 10) -> list[Waiting]:
     """What the member must do next on their open exchanges, oldest first: two queries.
 
-    The rules are the exchange page's: the other side answers a proposal; either side records the
-    hours (only the provider in a group); the side that did not record confirms (each recipient
-    for themselves in a group).
+    The rules are exchanges.rules': who an exchange waits on, and for what (rules.next_step).
     """
-    mine = Exchange.objects.filter(
-        Q(provider=member) | Q(pk__in=ExchangeRecipient.objects.filter(recipient=member).values("exchange_id")),
-        state__in=[Exchange.State.PROPOSED, Exchange.State.AGREED, Exchange.State.COMPLETED],
-    )
-    waiting: list[Waiting] = []
-    for exchange in with_people(mine).order_by("updated_at", "pk"):
-        step = _next_step(member, exchange)
-        if step:
-            waiting.append(Waiting(exchange, step))
-    return waiting[:limit]
-
-
-def _next_step(member: User, exchange: Exchange) -> str:
-    rows = list(exchange.recipients.all())  # prefetched by with_people
-    my_row = next((row for row in rows if row.recipient_id == member.pk), None)
-    if exchange.state == Exchange.State.PROPOSED:
-        return "answer" if exchange.proposed_by_id != member.pk else ""
-    if exchange.state == Exchange.State.AGREED:
-        return "record" if member.pk == exchange.provider_id or not exchange.is_group else ""
-    if exchange.is_group:
-        return "confirm" if my_row is not None and my_row.state == ExchangeRecipient.State.PENDING else ""
-    return "confirm" if exchange.recorded_by_id != member.pk else ""
+    waiting = rules.exchanges_waiting_on(member)
+    exchanges = with_people(waiting).order_by("updated_at", "pk")[:limit]
+    return [Waiting(exchange, rules.next_step(member, exchange)) for exchange in exchanges]

@@ -1,9 +1,9 @@
 """Which exchanges wait on whom, and for how long: for nudges, the weekly digest and coordinators.
 
-An exchange waits on a member when it needs their answer: a proposal waits on every party except
-the one who proposed it; recorded hours wait on whoever may confirm them (the other side, or in a
-group exchange each recipient for their own hours). An open exchange is stalled when nothing has
-changed for STALLED_AFTER. Coordinators see counts and ages only, never what the exchange is about.
+Whom an exchange waits on is exchanges.rules' (waits_on, and its queryset forms): a proposal waits
+on every party except the one who proposed it; recorded hours wait on whoever may confirm them.
+An open exchange is stalled when nothing has changed for STALLED_AFTER. Coordinators
+see counts and ages only, never what the exchange is about.
 """
 
 from collections.abc import Iterable
@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Min, QuerySet
 
 from accounts.models import User
 from communities.models import Community, Membership
+from exchanges import rules
 from exchanges.models import Exchange, ExchangeRecipient
 
 State = Exchange.State
@@ -22,24 +23,14 @@ UNANSWERED_AFTER = timedelta(days=3)
 STALLED_AFTER = timedelta(days=7)
 
 
-def _recipient_exchange_ids(member: User, **filters: object) -> QuerySet[ExchangeRecipient, int]:
-    return ExchangeRecipient.objects.filter(recipient=member, **filters).values_list("exchange_id", flat=True)
-
-
 def proposals_waiting_on(member: User) -> QuerySet[Exchange]:
-    """Proposals the member must accept or decline (they are a party and did not propose)."""
-    party = Q(provider=member) | Q(pk__in=_recipient_exchange_ids(member))
-    return Exchange.objects.filter(party, state=State.PROPOSED).exclude(proposed_by=member)
+    """Proposals the member must accept or decline (rules.may_answer)."""
+    return rules.exchanges_waiting_on(member, rules.ANSWER)
 
 
 def hours_waiting_on(member: User) -> QuerySet[Exchange]:
-    """Recorded hours the member must confirm or dispute (the rule of exchanges.access.answerable_rows)."""
-    own_rows = _recipient_exchange_ids(member, state=ExchangeRecipient.State.PENDING)
-    group = Q(is_group=True, pk__in=own_rows)
-    pair = Q(is_group=False) & (Q(provider=member) | Q(pk__in=_recipient_exchange_ids(member))) & ~Q(recorded_by=member)
-    # A brokered exchange waits only on its recipient: the provider may dispute it but not confirm it.
-    pair &= ~Q(brokered_by__isnull=False, provider=member)
-    return Exchange.objects.filter(group | pair, state=State.COMPLETED)
+    """Recorded hours the member must confirm (rules.may_confirm); a brokered exchange waits only on its recipient."""
+    return rules.exchanges_waiting_on(member, rules.CONFIRM)
 
 
 def proposals_older_than(cutoff: datetime) -> QuerySet[Exchange]:
@@ -49,12 +40,6 @@ def proposals_older_than(cutoff: datetime) -> QuerySet[Exchange]:
         .select_related("proposed_by__profile")
         .prefetch_related("recipients")
     )
-
-
-def must_answer(exchange: Exchange) -> set[int]:
-    """Ids of the parties a proposal waits on: everyone in it except the proposer (recipients prefetched)."""
-    parties = {exchange.provider_id, *(row.recipient_id for row in exchange.recipients.all())}
-    return parties - {exchange.proposed_by_id}
 
 
 @dataclass
@@ -113,12 +98,12 @@ def stalled_members(community: Community, now: datetime) -> list[MemberWaits]:
     members = Membership.objects.filter(community=community, status=Membership.Status.ACTIVE).values("member_id")
     answer_cutoff, stall_cutoff = now - UNANSWERED_AFTER, now - STALLED_AFTER
     unanswered = _counted(
-        Exchange.objects.filter(provider_id__in=members, state=State.PROPOSED, created_at__lte=answer_cutoff).exclude(
-            proposed_by_id=F("provider_id")
+        Exchange.objects.filter(
+            rules.PROVIDER_WAITS[rules.ANSWER], provider_id__in=members, created_at__lte=answer_cutoff
         ),
         ExchangeRecipient.objects.filter(
-            recipient_id__in=members, exchange__state=State.PROPOSED, exchange__created_at__lte=answer_cutoff
-        ).exclude(recipient_id=F("exchange__proposed_by_id")),
+            rules.RECIPIENT_WAITS[rules.ANSWER], recipient_id__in=members, exchange__created_at__lte=answer_cutoff
+        ),
         "created_at",
     )
     stalled = _counted(

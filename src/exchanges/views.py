@@ -16,7 +16,7 @@ from accounts.models import User
 from communities.access import access_coordinated_community
 from communities.models import Community, Membership
 from conversations.access import is_blocked_either_way
-from exchanges import access, actions, queries
+from exchanges import access, actions, queries, rules
 from exchanges.errors import AlreadySent, ExchangeError
 from exchanges.forms import (
     BrokerForm,
@@ -29,7 +29,7 @@ from exchanges.forms import (
     VersionedForm,
     to_minutes,
 )
-from exchanges.models import Exchange, ExchangeRecipient, OfflineMark
+from exchanges.models import Exchange, OfflineMark
 from hexitime.http import post_only_or_redirect, report_form_errors
 from hexitime.parsing import parse_id
 from hexitime.templatetags.hexitime import duration
@@ -55,35 +55,27 @@ def _render_detail(
     """The exchange page; a form sent back with errors (`action` says which) is shown again as typed."""
     me = request.user
     rows = list(exchange.recipients.select_related("recipient__profile", "transfer"))
-    my_row = next((row for row in rows if row.recipient_id == me.pk), None)
-    is_party = me.pk == exchange.provider_id or my_row is not None
     completed = exchange.state == Exchange.State.COMPLETED
-    # Who must confirm: the provider when a recipient recorded the hours, otherwise the recipients.
-    recorded_by_recipient = exchange.recorded_by_id not in (exchange.provider_id, exchange.brokered_by_id)
-    if not exchange.is_group and recorded_by_recipient:
-        answerers = [exchange.provider]
-    else:
-        answerers = [row.recipient for row in rows if row.state == "pending"]
+    waited_on = rules.waits_on(exchange, rows)
+    answerers = [exchange.provider] if exchange.provider_id in waited_on else []
+    answerers += [row.recipient for row in rows if row.recipient_id in waited_on]
     context = {
         "exchange": exchange,
         "rows": rows,
         "events": exchange.events.select_related("actor__profile"),
-        "is_party": is_party,
+        "is_party": rules.is_party(me, exchange, rows),
         # A listing outside the viewer's communities (a coordinator here through their role) stays unnamed.
         "show_listing": exchange.listing_id is not None
         and visibility.visible_listings(me).filter(pk=exchange.listing_id).exists(),
         "far_from_agreed": completed and exchange.hours_far_from_agreed,
         "answerers": ", ".join(person.display_name for person in answerers),
-        "can_answer": exchange.state == Exchange.State.PROPOSED and is_party and me.pk != exchange.proposed_by_id,
-        "can_cancel": exchange.state in (Exchange.State.PROPOSED, Exchange.State.AGREED) and is_party,
-        "can_record": exchange.state == Exchange.State.AGREED
-        and (me.pk == exchange.provider_id or (is_party and not exchange.is_group)),
-        "can_confirm": completed and bool(access.answerable_rows(me, exchange, rows)),
-        "can_dispute": completed and bool(access.answerable_rows(me, exchange, rows, disputing=True)),
-        "can_resolve": exchange.state == Exchange.State.DISPUTED and access.can_resolve(me, exchange),
-        "can_amend": completed
-        and me.pk == exchange.recorded_by_id
-        and all(row.state == ExchangeRecipient.State.PENDING for row in rows),
+        "can_answer": rules.may_answer(me, exchange, rows),
+        "can_cancel": rules.may_cancel(me, exchange, rows),
+        "can_record": rules.may_record(me, exchange, rows),
+        "can_confirm": rules.may_confirm(me, exchange, rows),
+        "can_dispute": rules.may_dispute(me, exchange, rows),
+        "can_resolve": rules.may_resolve(me, exchange, rows),
+        "can_amend": rules.may_amend(me, exchange, rows),
         "version": exchange.version,
         "form_action": action,
     }

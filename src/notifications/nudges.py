@@ -19,7 +19,8 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from exchanges.actions import REMINDER_BEFORE, send_reminder
 from exchanges.models import Exchange
-from exchanges.stalled import UNANSWERED_AFTER, must_answer, proposals_older_than
+from exchanges.rules import waits_on
+from exchanges.stalled import UNANSWERED_AFTER, proposals_older_than
 from listings.models import Listing
 from notifications.actions import Note, notify
 from notifications.digests import in_batches
@@ -68,7 +69,7 @@ def nudge_unanswered_proposals(now: datetime) -> int:
     for batch in in_batches(proposals_older_than(now - UNANSWERED_AFTER)):
         done = _already_told(proposal_key(exchange) for exchange in batch)
         waiting = {
-            exchange.pk: [pk for pk in must_answer(exchange) if (pk, proposal_key(exchange)) not in done]
+            exchange.pk: [pk for pk in waits_on(exchange) if (pk, proposal_key(exchange)) not in done]
             for exchange in batch
         }
         people = User.objects.in_bulk({pk for ids in waiting.values() for pk in ids})
