@@ -13,9 +13,14 @@ THREAD_PAGE_SIZE = 100
 REPORTS_PAGE_SIZE = 25
 
 
+def unread_conversations(member: User) -> QuerySet[Participant]:
+    """The member's conversations where someone else wrote after they last read (on a partial index)."""
+    return Participant.objects.filter(UNREAD, member=member)
+
+
 def unread_conversation_count(member: User) -> int:
-    """Conversations where someone else wrote after the member last read: one query on a partial index."""
-    return Participant.objects.filter(UNREAD, member=member).count()
+    """How many of the member's conversations are unread: one query on a partial index."""
+    return unread_conversations(member).count()
 
 
 def inbox(member: User) -> QuerySet[Participant]:

@@ -8,6 +8,10 @@ from django.db.models import Count, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
+from accounts.models import User
+from conversations.queries import unread_conversations
+from notifications.queries import unread_notifications
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {"SITE_NAME": settings.SITE_NAME}
@@ -29,17 +33,15 @@ def unread(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def header_counts(member: Any) -> dict[str, int]:
-    from accounts.models import User
-    from conversations.models import UNREAD, Participant
-    from notifications.models import Notification
+def header_counts(member: User) -> dict[str, int]:
+    """Unread conversations and notifications (each app's own query), counted in one query together."""
 
     def counted(rows: QuerySet[Any]) -> Coalesce:
         """COUNT(*) of rows grouped by their one member column, as a subquery (NULL, so 0, when none)."""
         return Coalesce(Subquery(rows.order_by().annotate(n=Count("*")).values("n")[:1]), 0)
 
-    unread_notes = Notification.objects.filter(recipient=member, read_at__isnull=True).values("recipient")
-    unread_threads = Participant.objects.filter(UNREAD, member=member).values("member")
+    unread_notes = unread_notifications(member).values("recipient")
+    unread_threads = unread_conversations(member).values("member")
     row = User.objects.filter(pk=member.pk).values(
         unread_messages=counted(unread_threads), unread_notifications=counted(unread_notes)
     )

@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.http import MemberRequest
 from hexitime.context_processors import header_counts
 from hexitime.widgets import understood
 
@@ -46,7 +47,7 @@ def hours_hint(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def unread_counts(request: HttpRequest) -> HttpResponse:
+def unread_counts(request: MemberRequest) -> HttpResponse:
     """The header's two unread counts, swapped in out of band by htmx every 30 seconds."""
     context = {"counts": header_counts(request.user)}
     return render(request, "includes/unread_counts_oob.html", context)

@@ -13,8 +13,12 @@ from notifications.models import Notification, NotificationPreference
 PAGE_SIZE = 25
 
 
+def unread_notifications(member: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=member, read_at__isnull=True)
+
+
 def unread_notification_count(member: User) -> int:
-    return Notification.objects.filter(recipient=member, read_at__isnull=True).count()
+    return unread_notifications(member).count()
 
 
 def inbox(member: User) -> QuerySet[Notification]:
