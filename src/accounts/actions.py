@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.forms import ProfileForm
 from accounts.models import Profile
+from audit import trail
 
 
 @transaction.atomic
@@ -15,4 +16,5 @@ def do_update_profile(*, form: ProfileForm, completing_onboarding: bool = False)
         profile.onboarded_at = timezone.now()
     profile.save()
     form.save_m2m()
+    trail.record(actor=profile.user, verb="accounts.update_profile", target=profile, fields=sorted(form.changed_data))
     return profile

@@ -44,10 +44,12 @@ def record(
     verb: str,
     target: models.Model | None = None,
     community: Community | None = None,
+    community_id: int | None = None,
     **data: Any,
 ) -> AuditEvent:
     """Write one audit row for an action: who (None for the system), what (`app.action`), on what,
-    in which community, and a few values saying what changed. Must run inside the caller's transaction."""
+    in which community (or its id, to save a query), and a few values saying what changed. Must run
+    inside the caller's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise NotInTransaction(f"trail.record({verb!r}) must be called inside the action's transaction.")
     return AuditEvent.objects.create(
@@ -55,6 +57,6 @@ def record(
         verb=verb,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=target.pk if target is not None else None,
-        community=community,
+        community_id=community.pk if community is not None else community_id,
         data=_plain(data),
     )

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit import trail
 from communities import errors, notices
 from communities.models import Community, Membership, MembershipEvent
 
@@ -66,6 +67,7 @@ def do_join_community(*, member: User, community: Community, note: str = "") -> 
     event = MembershipEvent.objects.create(
         membership=membership, actor=member, kind=kind, reason=membership.application_note
     )
+    trail.record(actor=member, verb=f"communities.{kind}", target=membership, community=community)
     if not is_open and not _told_since_last_decision(membership, recent):
         notices.application_received(membership, event)
     return membership
@@ -108,6 +110,7 @@ def do_leave_community(*, member: User, community: Community) -> Membership:
     membership.role = Membership.Role.MEMBER
     membership.save(update_fields=["status", "role", "updated_at"])
     MembershipEvent.objects.create(membership=membership, actor=member, kind=kind)
+    trail.record(actor=member, verb=f"communities.{kind}", target=membership, community=community)
     return membership
 
 
@@ -127,6 +130,13 @@ def do_decide_application(*, coordinator: User, membership: Membership, approve:
     event = MembershipEvent.objects.create(
         membership=locked, actor=coordinator, kind=kind, reason=locked.decision_reason
     )
+    trail.record(
+        actor=coordinator,
+        verb=f"communities.{kind}",
+        target=locked,
+        community_id=locked.community_id,
+        member=locked.member_id,
+    )
     notices.application_decided(locked, event)
     return locked
 
@@ -134,8 +144,12 @@ def do_decide_application(*, coordinator: User, membership: Membership, approve:
 @transaction.atomic
 def do_update_community(*, coordinator: User, community: Community, description: str, join_policy: str) -> Community:
     """A coordinator edits the description and join policy. The caller has checked access."""
+    before = {"description": community.description, "join_policy": community.join_policy}
     community.description = description.strip()
     community.join_policy = join_policy
     community.full_clean()
     community.save(update_fields=["description", "join_policy"])
+    after = {"description": community.description, "join_policy": community.join_policy}
+    changed = {name: [before[name], value] for name, value in after.items() if before[name] != value}
+    trail.record(actor=coordinator, verb="communities.update", target=community, community=community, changed=changed)
     return community

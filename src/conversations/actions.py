@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access import visible_member_ids
 from accounts.models import User
+from audit import trail
 from conversations import access, errors
 from conversations.models import (
     MAX_MESSAGE_LENGTH,
@@ -88,6 +89,7 @@ def _post(*, author: User, conversation: Conversation, body: str, listing: Listi
     message = Message.objects.create(conversation=conversation, author=author, body=body, listing=listing)
     conversation.last_message = message
     conversation.save(update_fields=["last_message"])
+    trail.record(actor=author, verb="conversations.post_message", target=message, conversation=conversation)
     sent_at = message.created_at
     Participant.objects.filter(conversation=conversation).exclude(member=author).update(
         last_activity_at=sent_at, last_incoming_at=sent_at
@@ -199,13 +201,17 @@ def do_block(*, blocker: User, blocked: User) -> Block:
     """Stop a member from writing to the blocker. Blocking twice keeps the first block."""
     if blocker.pk == blocked.pk:
         raise errors.InvalidBlock(_("You can't block yourself."))
-    block, _created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    if created:
+        trail.record(actor=blocker, verb="conversations.block", target=block, blocked=blocked)
     return block
 
 
 @transaction.atomic
 def do_unblock(*, blocker: User, blocked: User) -> bool:
     deleted, _rows = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    if deleted:
+        trail.record(actor=blocker, verb="conversations.unblock", target=blocked, blocked=blocked)
     return bool(deleted)
 
 
@@ -231,6 +237,7 @@ def do_report_message(*, reporter: User, message: Message, reason: str) -> Messa
         raise errors.AlreadyReported(
             _("You have already reported this message. The coordinators will look at it.")
         ) from None
+    trail.record(actor=reporter, verb="conversations.report_message", target=report, message=message)
     _tell_coordinators(report)
     return report
 
@@ -261,4 +268,5 @@ def do_resolve_report(*, coordinator: User, report: MessageReport, note: str) ->
     report.resolved_by = coordinator
     report.resolution_note = note
     report.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+    trail.record(actor=coordinator, verb="conversations.resolve_report", target=report, note=note)
     return report

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit import trail
 from communities.access import coordinates_or_ancestor
 from communities.models import Community, Membership
 from hexitime.durations import duration
@@ -309,6 +310,7 @@ def _approve(*, checker: User, approval: ApprovalRequest) -> Decided:
     if _is_expired(approval, now):
         approval.state = State.EXPIRED
         approval.save(update_fields=["state"])
+        trail.record(actor=checker, verb="ledger.approval_expired", target=approval, community=approval.community)
         return Decided(approval, repeated=False)  # committed, then refused by do_approve
     if approval.state != State.PENDING:
         raise _closed(approval)
@@ -330,6 +332,15 @@ def _approve(*, checker: User, approval: ApprovalRequest) -> Decided:
     approval.decided_by = checker
     approval.decided_at = now
     approval.save(update_fields=["state", "decided_by", "decided_at", "transfer"])
+    trail.record(
+        actor=checker,
+        verb="ledger.approve",
+        target=approval,
+        community=approval.community,
+        kind=approval.kind,
+        transfer=approval.transfer,
+        limits=approval.limits,
+    )
     logger.info("Approval request %s approved by member %s", approval.pk, checker.pk)
     notices.approval_decided(approval)
     return Decided(approval, repeated=False)
@@ -353,6 +364,13 @@ def do_reject(*, checker: User, approval: ApprovalRequest, reason: str) -> Decid
     approval.decided_at = timezone.now()
     approval.decision_reason = reason.strip()[:500]
     approval.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+    trail.record(
+        actor=checker,
+        verb="ledger.reject",
+        target=approval,
+        community=approval.community,
+        reason=approval.decision_reason,
+    )
     notices.approval_decided(approval)
     return Decided(approval, repeated=False)
 
@@ -371,6 +389,7 @@ def do_cancel(*, maker: User, approval: ApprovalRequest) -> Decided:
     approval.decided_by = maker
     approval.decided_at = timezone.now()
     approval.save(update_fields=["state", "decided_by", "decided_at"])
+    trail.record(actor=maker, verb="ledger.cancel_request", target=approval, community=approval.community)
     notices.approval_decided(approval)
     return Decided(approval, repeated=False)
 

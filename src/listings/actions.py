@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit import trail
 from communities.models import Community
 from listings import access, errors, notices
 from listings.models import DEFAULT_LIFETIME, Campaign, Listing
@@ -60,13 +61,17 @@ def _apply(listing: Listing, data: ListingData) -> Listing:
 
 @transaction.atomic
 def do_create_listing(*, author: User, data: ListingData) -> Listing:
-    return _apply(Listing(author=author), data)
+    listing = _apply(Listing(author=author), data)
+    trail.record(actor=author, verb="listings.create", target=listing, community=data.scope, kind=data.kind)
+    return listing
 
 
 @transaction.atomic
 def do_update_listing(*, listing: Listing, data: ListingData) -> Listing:
     """The author edits a listing. The caller has checked it is theirs."""
-    return _apply(Listing.objects.select_for_update().get(pk=listing.pk), data)
+    listing = _apply(Listing.objects.select_for_update().get(pk=listing.pk), data)
+    trail.record(actor=listing.author, verb="listings.update", target=listing, community=data.scope)
+    return listing
 
 
 def _locked(listing: Listing) -> Listing:
@@ -80,6 +85,7 @@ def _move(listing: Listing, *, allowed: set[str], to: str, refusal: str) -> List
         raise errors.InvalidState(refusal)
     locked.status = to
     locked.save(update_fields=["status", "updated_at"])
+    trail.record(actor=locked.author, verb=f"listings.{to}", target=locked, community_id=locked.scope_id, status=to)
     return locked
 
 
@@ -109,6 +115,13 @@ def do_renew_listing(*, listing: Listing) -> Listing:
     locked.expires_at = timezone.now() + DEFAULT_LIFETIME
     locked.status = Listing.Status.ACTIVE
     locked.save(update_fields=["expires_at", "status", "updated_at"])
+    trail.record(
+        actor=locked.author,
+        verb="listings.renew",
+        target=locked,
+        community_id=locked.scope_id,
+        expires_at=locked.expires_at,
+    )
     return locked
 
 
@@ -134,6 +147,9 @@ def do_hide_listing(*, coordinator: User, listing: Listing, reason: str) -> List
     locked.hidden_by = coordinator
     locked.hidden_reason = reason.strip()
     locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "hidden_in", "updated_at"])
+    trail.record(
+        actor=coordinator, verb="listings.hide", target=locked, community_id=locked.hidden_in_id, reason=reason.strip()
+    )
     if not already_told:  # a second click on "hide" with the same reason tells the author nothing new
         notices.listing_hidden(locked, coordinator)
     return locked
@@ -148,6 +164,7 @@ def do_unhide_listing(*, coordinator: User, listing: Listing) -> Listing:
         return locked
     if not access.can_restore(coordinator, locked):
         raise errors.NotAllowed(access.restore_refusal(coordinator, locked))
+    trail.record(actor=coordinator, verb="listings.unhide", target=locked, community_id=locked.hidden_in_id)
     locked.hidden_at = None
     locked.hidden_by = None
     locked.hidden_reason = ""
@@ -180,7 +197,7 @@ def do_create_campaign(
         slug = _free_campaign_slug(base)
         try:
             with transaction.atomic():
-                return Campaign.objects.create(
+                campaign = Campaign.objects.create(
                     community=community,
                     name=name.strip(),
                     slug=slug,
@@ -189,6 +206,8 @@ def do_create_campaign(
                     ends_on=ends_on,
                     created_by=coordinator,
                 )
+                trail.record(actor=coordinator, verb="listings.create_campaign", target=campaign, community=community)
+                return campaign
         except IntegrityError:
             if not Campaign.objects.filter(slug=slug).exists():
                 raise  # another rule broken: not a race for the slug

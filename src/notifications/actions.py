@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit import trail
 from notifications.kinds import RULES, Delivery, Kind, rules_for
 from notifications.models import Notification, NotificationPreference
 from notifications.queries import preferences_of
@@ -102,6 +103,7 @@ def do_update_preferences(*, member: User, choices: Mapping[str, str]) -> None:
                 _("“%(delivery)s” is not offered for “%(kind)s”.") % {"delivery": delivery, "kind": Kind(kind).label}
             )
     _save_preferences(member, choices)
+    trail.record(actor=member, verb="notifications.update_preferences", target=member, choices=dict(choices))
 
 
 @transaction.atomic
@@ -121,6 +123,7 @@ def do_unsubscribe(*, member: User, topic: str) -> dict[str, str]:
         kinds = [topic]
     changes = {kind: str(quiet_delivery(kind)) for kind in kinds}
     _save_preferences(member, changes)
+    trail.record(actor=member, verb="notifications.unsubscribe", target=member, topic=topic, changes=changes)
     return changes
 
 

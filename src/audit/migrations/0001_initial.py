@@ -6,30 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('communities', '0002_community_auto_confirm_days'),
+        ("communities", "0002_community_auto_confirm_days"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verb', models.CharField(help_text='What was done, as app.action, e.g. exchanges.confirm.', max_length=80)),
-                ('target_type', models.CharField(blank=True, help_text='The kind of thing changed, app.model.', max_length=80)),
-                ('target_id', models.BigIntegerField(blank=True, null=True)),
-                ('data', models.JSONField(blank=True, default=dict, help_text='What changed, in a few values.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, help_text='Who acted; empty when the system did (e.g. an automatic confirmation).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('community', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='communities.community')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "verb",
+                    models.CharField(help_text="What was done, as app.action, e.g. exchanges.confirm.", max_length=80),
+                ),
+                (
+                    "target_type",
+                    models.CharField(blank=True, help_text="The kind of thing changed, app.model.", max_length=80),
+                ),
+                ("target_id", models.BigIntegerField(blank=True, null=True)),
+                ("data", models.JSONField(blank=True, default=dict, help_text="What changed, in a few values.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who acted; empty when the system did (e.g. an automatic confirmation).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="communities.community",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['target_type', 'target_id'], name='audit_target'), models.Index(fields=['actor', 'created_at'], name='audit_actor_created'), models.Index(fields=['community', 'created_at'], name='audit_community_created')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["target_type", "target_id"], name="audit_target"),
+                    models.Index(fields=["actor", "created_at"], name="audit_actor_created"),
+                    models.Index(fields=["community", "created_at"], name="audit_community_created"),
+                ],
             },
         ),
     ]
