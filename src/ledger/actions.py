@@ -15,12 +15,13 @@ import logging
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit import trail
 from communities.models import Community
 from ledger import approvals, errors, notices
-from ledger.access import GIVING_TO_SELF, reversal_refusal
+from ledger.access import reversal_refusal
 from ledger.accounts import account_of, fund_of
 from ledger.approvals import Limits, Requested
 from ledger.models import ApprovalRequest, LimitPolicy, Transfer
