@@ -45,6 +45,7 @@ def on_site_url(url: str, request: HttpRequest | None) -> str:
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        """Sign-up creates the member's profile; pages only read it (no GET writes)."""
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             Profile.objects.get_or_create(user=user)
@@ -68,8 +69,8 @@ class AccountAdapter(DefaultAccountAdapter):
         """Send a member whose profile is not yet complete to onboarding first."""
         user = request.user
         if isinstance(user, User):
-            profile, _ = Profile.objects.get_or_create(user=user)
-            if profile.onboarded_at is None:
+            profile = Profile.objects.filter(user=user).only("onboarded_at").first()
+            if profile is None or profile.onboarded_at is None:
                 return reverse("accounts:welcome")
         return super().get_login_redirect_url(request)
 

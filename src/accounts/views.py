@@ -25,10 +25,14 @@ from listings import matching
 
 
 def _own_profile(request: HttpRequest) -> Profile:
+    """The member's profile, read only: a GET never writes (docs/security.md).
+
+    Sign-up creates the profile (accounts.adapter); a user made another way (createsuperuser) has
+    none until they complete onboarding, which saves this unsaved one.
+    """
     user = request.user
     assert isinstance(user, User)
-    profile, _created = Profile.objects.get_or_create(user=user)
-    return profile
+    return Profile.objects.filter(user=user).first() or Profile(user=user)
 
 
 @login_required
@@ -80,7 +84,8 @@ def directory(request: MemberRequest) -> HttpResponse:
 
 @login_required
 def profile(request: MemberRequest, member_id: int) -> HttpResponse:
-    _own_profile(request)
+    if member_id == request.user.pk and not Profile.objects.filter(user=request.user).exists():
+        return redirect("accounts:welcome")  # made without signing up (createsuperuser): onboarding first
     viewed = access_profile(request.user, member_id)
     return render(
         request,

@@ -52,6 +52,7 @@ def _render_thread(request: MemberRequest, conversation: Conversation, form: Thr
     me = request.user
     before = parse_position(request.GET.get("before"))
     shown, has_earlier = queries.thread_messages(conversation, before=before)
+    # A GET that writes only the viewer's own read state, on purpose: docs/decisions/0004-mark-read-on-view.md
     if shown and before is None:
         actions.do_mark_read(member=me, conversation=conversation, up_to=shown[-1].created_at)
     people = queries.thread_people(conversation)
@@ -92,6 +93,7 @@ def poll(request: MemberRequest, conversation_id: int) -> HttpResponse:
     new = queries.messages_after(conversation, after)
     if not new:
         return HttpResponse(status=204)
+    # A GET that writes only the viewer's own read state, on purpose: docs/decisions/0004-mark-read-on-view.md
     actions.do_mark_read(member=request.user, conversation=conversation, up_to=new[-1].created_at)
     context = {"new_messages": new, "after": new[-1].pk, "me": request.user, "conversation": conversation}
     return HttpResponse(render_to_string("conversations/includes/poll.html", context))

@@ -25,7 +25,10 @@ def index(request: MemberRequest) -> HttpResponse:
 
 @login_required
 def open_notification(request: MemberRequest, notification_id: int) -> HttpResponse:
-    """Mark the notification read and go to what it is about (only ever a path in Hexitime)."""
+    """Mark the notification read and go to what it is about (only ever a path in Hexitime).
+
+    A GET that writes only the viewer's own read state, on purpose: docs/decisions/0004-mark-read-on-view.md.
+    """
     notification = queries.access_notification(request.user, notification_id)
     actions.do_mark_read(member=request.user, notification=notification)
     return redirect(queries.destination(notification))
