@@ -12,5 +12,4 @@ urlpatterns = [
     path("<slug:slug>/edit/", views.edit, name="edit"),
     path("<slug:slug>/applications/", views.applications, name="applications"),
     path("<slug:slug>/applications/<id:membership_id>/decide/", views.decide, name="decide"),
-    path("<slug:slug>/stalled/", views.stalled, name="stalled"),
 ]

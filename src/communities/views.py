@@ -13,7 +13,6 @@ from accounts.models import User
 from communities import access, actions, queries
 from communities.errors import CommunityError
 from communities.forms import CommunityEditForm, DecisionForm, JoinForm
-from exchanges.stalled import STALLED_AFTER, UNANSWERED_AFTER, stalled_members
 from hexitime.http import post_only_or_redirect
 
 
@@ -143,19 +142,3 @@ def decide(request: MemberRequest, slug: str, membership_id: int) -> HttpRespons
         else:
             messages.success(request, _("You declined %(name)s's application.") % {"name": name})
     return redirect("communities:applications", slug=community.slug)
-
-
-@login_required
-def stalled(request: MemberRequest, slug: str) -> HttpResponse:
-    """Members with unanswered proposals or stalled exchanges, for coordinators: counts and ages only.
-
-    Anyone else gets a 403 that says why, like the community's other coordinator pages.
-    """
-    community = access.access_coordinated_community(request.user, slug)
-    context = {
-        "community": community,
-        "members": stalled_members(community, timezone.now()),
-        "unanswered_days": UNANSWERED_AFTER.days,
-        "stalled_days": STALLED_AFTER.days,
-    }
-    return render(request, "communities/stalled.html", context)

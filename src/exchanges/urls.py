@@ -13,4 +13,5 @@ urlpatterns = [
     path("communities/<slug:slug>/broker/", views.broker, name="broker"),
     path("communities/<slug:slug>/offline/", views.offline, name="offline"),
     path("communities/<slug:slug>/disputes/", views.disputes, name="disputes"),
+    path("communities/<slug:slug>/stalled/", views.stalled, name="stalled"),
 ]

@@ -30,6 +30,7 @@ from exchanges.forms import (
     to_minutes,
 )
 from exchanges.models import Exchange, OfflineMark
+from exchanges.stalled import STALLED_AFTER, UNANSWERED_AFTER, stalled_members
 from hexitime.http import post_only_or_redirect, report_form_errors
 from hexitime.parsing import parse_id
 from hexitime.templatetags.hexitime import duration
@@ -381,3 +382,19 @@ def disputes(request: MemberRequest, slug: str) -> HttpResponse:
     return render(
         request, "exchanges/disputes.html", {"community": community, "exchanges": queries.disputes_in([community.pk])}
     )
+
+
+@login_required
+def stalled(request: MemberRequest, slug: str) -> HttpResponse:
+    """Members with unanswered proposals or stalled exchanges, for coordinators: counts and ages only.
+
+    Anyone else gets a 403 that says why, like the community's other coordinator pages.
+    """
+    community = access_coordinated_community(request.user, slug)
+    context = {
+        "community": community,
+        "members": stalled_members(community, timezone.now()),
+        "unanswered_days": UNANSWERED_AFTER.days,
+        "stalled_days": STALLED_AFTER.days,
+    }
+    return render(request, "exchanges/stalled.html", context)

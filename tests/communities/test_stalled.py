@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(slug: str = "riverside") -> str:
-    return reverse("communities:stalled", kwargs={"slug": slug})
+    return reverse("exchanges:stalled", kwargs={"slug": slug})
 
 
 def exchange(proposer: User, provider: User, recipients: list[User], community: Community, **age: int) -> Exchange:
