@@ -79,6 +79,7 @@ test: install browser lint typecheck pytest
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 	@# Every model change has its migration.
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
