@@ -5,15 +5,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.admin import ReadOnlyAdmin
 from conversations.models import Block, Conversation, Message, MessageReport, Participant
-
-
-class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ParticipantInline(admin.TabularInline[Participant, Conversation]):

@@ -4,23 +4,10 @@ Members change their own settings; the outbox changes only through sending (and,
 e-mails, `manage.py requeue_stuck_emails`, see notifications.email).
 """
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from audit.admin import ReadOnlyAdmin
 from notifications.models import Notification, NotificationPreference, OutboundEmail
-
-
-class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Notification)

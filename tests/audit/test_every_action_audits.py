@@ -28,10 +28,12 @@ from accounts.forms import ProfileForm
 from accounts.models import User
 from audit.models import AuditEvent
 from communities.models import Community, Membership
+from conversations.models import Message
 from exchanges.models import Exchange, OfflineMark
 from ledger.approvals import Limits
 from ledger.models import Transfer
 from listings.actions import ListingData
+from listings.models import Listing
 from tests.factories import ListingFactory, MembershipFactory, UserFactory
 from tests.support.ledger import fill_fund, move
 
@@ -125,11 +127,11 @@ def listing_data(w: World) -> ListingData:
     )
 
 
-def bobs_listing(w: World) -> object:
+def bobs_listing(w: World) -> Listing:
     return ListingFactory(author=w.bob, scope=w.community)
 
 
-def message(w: World) -> object:
+def message(w: World) -> Message:
     return conversations.actions.do_send_direct(sender=w.bob, recipient=w.erin, body="Hello Erin")
 
 
