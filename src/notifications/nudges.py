@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from conversations import queries as conversation_queries
 from exchanges.actions import REMINDER_BEFORE, send_reminder
 from exchanges.models import Exchange
 from exchanges.rules import waits_on
@@ -95,10 +96,8 @@ def nudge_waiting_messages(now: datetime) -> int:
     Messages older than MESSAGE_LOOKBACK besides are left alone: a nudge then would come too late
     to help, and the sweep stays small however many conversations fall silent.
     """
-    from conversations.queries import messages_waiting_on
-
     older_than = now - MESSAGE_WAIT
-    waiting = messages_waiting_on(older_than, newer_than=older_than - MESSAGE_LOOKBACK)
+    waiting = conversation_queries.messages_waiting_on(older_than, newer_than=older_than - MESSAGE_LOOKBACK)
     done = _already_told(f"nudge:message:{reply.message.pk}" for reply in waiting)
     told = 0
     for reply in waiting:
