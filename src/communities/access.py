@@ -3,7 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from communities.models import Community, Membership
@@ -79,11 +81,15 @@ def is_active_member(user: User, community: Community) -> bool:
     return Membership.objects.filter(member=user, community=community, status=Membership.Status.ACTIVE).exists()
 
 
-def access_coordinated_community(user: User, slug: str) -> Community:
-    """The community if the user coordinates it; otherwise a 403 that says why."""
+COORDINATORS_ONLY = gettext_lazy("Only the coordinators of %(community)s can do this.")
+
+
+def access_coordinated_community(user: User, slug: str, *, refusal: str | Promise = COORDINATORS_ONLY) -> Community:
+    """The community if the user coordinates it; otherwise a 403 that says why (`refusal`, which may
+    name %(community)s, lets a page say what only coordinators do there)."""
     community = access_community(slug)
     if not is_coordinator(user, community):
-        raise PermissionDenied(_("Only the coordinators of %(community)s can do this.") % {"community": community})
+        raise PermissionDenied(str(refusal) % {"community": community})
     return community
 
 

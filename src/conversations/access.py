@@ -41,8 +41,11 @@ def access_message(member: User, conversation_id: int, message_id: int) -> Messa
     return message
 
 
-def access_exchange(member: User, exchange_id: int) -> Exchange:
-    """An exchange the member takes part in (provider or recipient), for its thread."""
+def access_exchange_thread(member: User, exchange_id: int) -> Exchange:
+    """The exchange whose message thread the member may open: one they take part in (provider or recipient).
+
+    Only the parties talk there; exchanges.access.access_exchange also admits coordinators, to the exchange page.
+    """
     exchange = Exchange.objects.select_related("provider__profile").filter(pk=exchange_id).first()
     if exchange is None or not is_party(member, exchange):
         raise Http404(_("This exchange is not available to you."))

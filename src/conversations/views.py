@@ -198,7 +198,7 @@ def _start_target(request: MemberRequest) -> tuple[Listing | None, User]:
 @login_required
 def exchange_thread(request: MemberRequest, exchange_id: int) -> HttpResponse:
     """An exchange's own thread: its page if it has started, otherwise a form to start it."""
-    exchange = access.access_exchange(request.user, exchange_id)
+    exchange = access.access_exchange_thread(request.user, exchange_id)
     existing = Conversation.objects.filter(exchange=exchange).first()
     if request.method == "GET" and existing is not None:
         return redirect(existing)

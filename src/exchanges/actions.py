@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from audit import trail
 from communities.access import is_active_member, is_coordinator
 from communities.models import Community
 from conversations.access import is_blocked_either_way
@@ -72,9 +71,6 @@ def _save(exchange: Exchange, actor: User | None, kind: str, note: str = "", min
     exchange.version += 1
     exchange.save()
     ExchangeEvent.objects.create(exchange=exchange, actor=actor, kind=kind, note=note[:1000], minutes=minutes)
-    trail.record(
-        actor=actor, verb=f"exchanges.{kind}", target=exchange, community_id=exchange.community_id, minutes=minutes
-    )
     return exchange
 
 
@@ -139,7 +135,6 @@ def do_propose(
     except IntegrityError:
         _refuse_repeat(key, already)  # the same form, sent at the same moment, made it first
         raise
-    trail.record(actor=proposer, verb="exchanges.proposed", target=exchange, community=community, minutes=minutes)
     notices.exchange_proposed(exchange, proposer)
     return exchange
 
@@ -475,7 +470,7 @@ def do_broker_exchange(
     if coordinator.pk in (provider.pk, recipient.pk):
         raise errors.NotAllowed(_("You can't record an exchange you take part in. Ask another coordinator."))
     if provider.pk == recipient.pk:
-        raise errors.NotAllowed(_("Someone cannot exchange hours with themselves."))
+        raise errors.NotAllowed(str(rules.BROKER_SAME_PERSON))
     for person in (provider, recipient):
         if not (person.is_active and is_active_member(person, community)):
             raise errors.NotAllowed(
@@ -483,12 +478,7 @@ def do_broker_exchange(
                 % {"name": person.display_name, "community": community.name}
             )
     if not (is_brokerable(provider, community) or is_brokerable(recipient, community)):
-        raise errors.NotAllowed(
-            _(
-                "Neither member has agreed to have exchanges recorded for them or been marked as offline. "
-                "Mark the member who is offline first."
-            )
-        )
+        raise errors.NotAllowed(str(rules.BROKER_NOBODY_OFFLINE))
     if is_blocked_either_way(provider.pk, [recipient.pk]):
         raise errors.NotAllowed(_("You can't record an exchange between these members."))
     try:
@@ -543,7 +533,6 @@ def do_mark_offline(*, coordinator: User, community: Community, member: User, re
             % {"name": member.display_name, "community": community.name}
         )
     mark = OfflineMark.objects.create(member=member, community=community, marked_by=coordinator, reason=reason.strip())
-    trail.record(actor=coordinator, verb="exchanges.mark_offline", target=mark, community=community, member=member)
     notices.marked_offline(mark)
     return mark
 
@@ -563,7 +552,6 @@ def do_withdraw_offline_mark(*, member: User, mark: OfflineMark) -> OfflineMark:
     mark.withdrawn_at = timezone.now()
     mark.withdrawn_by = member
     mark.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    trail.record(actor=member, verb="exchanges.withdraw_offline_mark", target=mark, community=mark.community)
     notices.offline_mark_withdrawn(mark, member)
     return mark
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from exchanges import rules
 from exchanges.models import far_from_agreed
 from hexitime.durations import duration
 from hexitime.forms import CleanCharField, CleanTextField
@@ -233,15 +234,9 @@ class BrokerForm(KeyedForm):
         data = super().clean() or {}
         provider, recipient = data.get("provider"), data.get("recipient")
         if provider and provider == recipient:
-            self.add_error("recipient", _("Someone cannot exchange hours with themselves."))
+            self.add_error("recipient", str(rules.BROKER_SAME_PERSON))
         elif provider and recipient and not {provider.pk, recipient.pk} & self.brokerable_ids:
-            self.add_error(
-                None,
-                _(
-                    "Neither member has agreed to have exchanges recorded for them or been marked as offline. "
-                    "Mark the member who is offline first."
-                ),
-            )
+            self.add_error(None, str(rules.BROKER_NOBODY_OFFLINE))
         return data
 
 

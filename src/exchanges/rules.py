@@ -24,6 +24,7 @@ locked), and reads them itself otherwise.
 from collections.abc import Iterable
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from communities.access import coordinated_community_ids
@@ -33,6 +34,13 @@ from exchanges.models import Exchange, ExchangeRecipient
 State = Exchange.State
 Rows = Iterable[ExchangeRecipient] | None
 Pending = ExchangeRecipient.State.PENDING
+
+# Broker mode: the action refuses these, and the broker form shows the same words by its fields.
+BROKER_SAME_PERSON = gettext_lazy("Someone cannot exchange hours with themselves.")
+BROKER_NOBODY_OFFLINE = gettext_lazy(
+    "Neither member has agreed to have exchanges recorded for them or been marked as offline. "
+    "Mark the member who is offline first."
+)
 
 ANSWER, RECORD, CONFIRM = "answer", "record", "confirm"
 STEPS = (ANSWER, RECORD, CONFIRM)

@@ -4,34 +4,27 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.access import can_see_member
 from accounts.models import User
-from communities.access import access_community, coordinates_or_ancestor, is_coordinator, subtree_ids
+from communities.access import access_community, access_coordinated_community, coordinates_or_ancestor, subtree_ids
 from communities.models import Community, Membership
 from ledger.models import ApprovalRequest, Transfer
 
 MAX_ID = 2**63 - 1  # a larger number in the address is no transfer (and no database error)
 
 
-def access_fund(user: User, slug: str) -> Community:
-    """A community whose fund the user runs: its coordinators only, with a 403 that says why."""
-    community = access_community(slug)
-    if not is_coordinator(user, community):
-        raise PermissionDenied(
-            _("The fund of %(community)s is run by its coordinators: only they can see and manage it.")
-            % {"community": community}
-        )
-    return community
+# What a member who does not coordinate the community reads on its fund's and its limits' pages
+# (communities.access.access_coordinated_community refuses them).
+FUND_REFUSAL = gettext_lazy("The fund of %(community)s is run by its coordinators: only they can see and manage it.")
+LIMITS_REFUSAL = gettext_lazy("Only the coordinators of %(community)s can change its limits.")
 
-
-def access_limits(user: User, slug: str) -> Community:
-    community = access_community(slug)
-    if not is_coordinator(user, community):
-        raise PermissionDenied(
-            _("Only the coordinators of %(community)s can change its limits.") % {"community": community}
-        )
-    return community
+# Giving hours: the rule is giving_refusal's; the form shows its refusal, do_donate keeps it too.
+GIVING_TO_SELF = gettext_lazy("You cannot give hours to yourself.")
+GIVING_OUT_OF_REACH = gettext_lazy(
+    "You can give hours to members who share a community with you. Choose one from the list."
+)
 
 
 def reversal_scope(community: Community) -> Q:
@@ -52,7 +45,7 @@ def access_reversible_transfer(user: User, slug: str, transfer_id: int) -> tuple
     A transfer out of reach gets the same answer as one that does not exist, so nobody can
     probe other communities' transfers.
     """
-    community = access_fund(user, slug)
+    community = access_coordinated_community(user, slug, refusal=FUND_REFUSAL)
     transfers = Transfer.objects.filter(reversal_scope(community), pk=transfer_id).select_related(
         "debit__member__profile",
         "debit__community",
@@ -108,8 +101,15 @@ def access_approval(user: User, slug: str, approval_id: int) -> tuple[Community,
     return community, approval
 
 
-def may_give_to(donor: User, member_id: int) -> bool:
-    """A member can give hours to any other active member they may see (who shares a community)."""
+def giving_refusal(donor: User, member_id: int) -> str:
+    """Why the donor may not give hours to this member ("" when they may): a member can give hours to
+    any other active member they may see (who shares a community), never to themselves."""
     if member_id == donor.pk:
-        return False
-    return can_see_member(donor, member_id) and User.objects.filter(pk=member_id, is_active=True).exists()
+        return str(GIVING_TO_SELF)
+    if not (can_see_member(donor, member_id) and User.objects.filter(pk=member_id, is_active=True).exists()):
+        return str(GIVING_OUT_OF_REACH)
+    return ""
+
+
+def may_give_to(donor: User, member_id: int) -> bool:
+    return not giving_refusal(donor, member_id)

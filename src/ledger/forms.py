@@ -214,13 +214,10 @@ class DonateForm(KeyedForm):
         kind, _sep, number = str(self.cleaned_data["recipient"]).partition(":")
         member_id = parse_id(number) if kind == "member" else None
         if member_id is not None:
-            if member_id == self.donor.pk:
-                raise forms.ValidationError(_("You cannot give hours to yourself."))
-            if access.may_give_to(self.donor, member_id):
-                return User.objects.select_related("profile").get(pk=member_id)
-            raise forms.ValidationError(
-                _("You can give hours to members who share a community with you. Choose one from the list.")
-            )
+            refusal = access.giving_refusal(self.donor, member_id)
+            if refusal:
+                raise forms.ValidationError(refusal)
+            return User.objects.select_related("profile").get(pk=member_id)
         fund_id = parse_id(number) if kind == "fund" else None
         if fund_id is not None:
             community = Community.objects.filter(pk=fund_id).first()

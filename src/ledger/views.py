@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.http import MemberRequest
 from accounts.models import User
-from communities.access import is_coordinator
+from communities.access import access_coordinated_community, is_coordinator
 from communities.models import Community
 from hexitime.durations import duration
 from hexitime.http import is_htmx, post_only_or_redirect
@@ -49,7 +49,7 @@ def balance(request: MemberRequest) -> HttpResponse:
 
 @login_required
 def fund(request: MemberRequest, slug: str) -> HttpResponse:
-    community = access.access_fund(request.user, slug)
+    community = access_coordinated_community(request.user, slug, refusal=access.FUND_REFUSAL)
     context = _statement_context(request, queries.community_fund(community))
     policy = LimitPolicy.objects.filter(community=community).first() or LimitPolicy(community=community)
     waiting = []
@@ -84,7 +84,7 @@ def statement_csv(request: MemberRequest) -> StreamingHttpResponse:
 @login_required
 @require_GET
 def fund_statement_csv(request: MemberRequest, slug: str) -> StreamingHttpResponse:
-    community = access.access_fund(request.user, slug)
+    community = access_coordinated_community(request.user, slug, refusal=access.FUND_REFUSAL)
     return _csv_response(queries.community_fund(community), f"hexitime-fund-{community.slug}.csv")
 
 
@@ -142,7 +142,7 @@ def _thresholds() -> dict[str, str]:
 
 @login_required
 def grant(request: MemberRequest, slug: str) -> HttpResponse:
-    community = access.access_fund(request.user, slug)
+    community = access_coordinated_community(request.user, slug, refusal=access.FUND_REFUSAL)
     find = request.GET.get("find", "")
     form = GrantForm(request.POST or None, community=community, coordinator=request.user, find=find)
     if request.method == "GET" and is_htmx(request):  # the members matching what is typed, as radio choices
@@ -191,7 +191,7 @@ def grant(request: MemberRequest, slug: str) -> HttpResponse:
 @require_GET
 def find_transfer(request: MemberRequest, slug: str) -> HttpResponse:
     """The fund page's "reverse a transfer" box: go to the transfer with that number."""
-    community = access.access_fund(request.user, slug)
+    community = access_coordinated_community(request.user, slug, refusal=access.FUND_REFUSAL)
     form = FindTransferForm(request.GET)
     if not form.is_valid():
         for error in form.errors.get("transfer", []):
@@ -241,7 +241,7 @@ def reversal(request: MemberRequest, slug: str, transfer_id: int) -> HttpRespons
 
 @login_required
 def limits(request: MemberRequest, slug: str) -> HttpResponse:
-    community = access.access_limits(request.user, slug)
+    community = access_coordinated_community(request.user, slug, refusal=access.LIMITS_REFUSAL)
     policy = LimitPolicy.objects.filter(community=community).first() or LimitPolicy(community=community)
     form = LimitsForm(request.POST or None, initial=LimitsForm.initial_from(policy))
     if request.method == "POST" and form.is_valid():
