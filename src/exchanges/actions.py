@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from audit import trail
 from communities.access import is_active_member, is_coordinator
 from communities.models import Community
 from conversations.access import is_blocked_either_way
@@ -71,6 +72,9 @@ def _save(exchange: Exchange, actor: User | None, kind: str, note: str = "", min
     exchange.version += 1
     exchange.save()
     ExchangeEvent.objects.create(exchange=exchange, actor=actor, kind=kind, note=note[:1000], minutes=minutes)
+    trail.record(
+        actor=actor, verb=f"exchanges.{kind}", target=exchange, community_id=exchange.community_id, minutes=minutes
+    )
     return exchange
 
 
@@ -135,6 +139,7 @@ def do_propose(
     except IntegrityError:
         _refuse_repeat(key, already)  # the same form, sent at the same moment, made it first
         raise
+    trail.record(actor=proposer, verb="exchanges.proposed", target=exchange, community=community, minutes=minutes)
     notices.exchange_proposed(exchange, proposer)
     return exchange
 
@@ -533,6 +538,7 @@ def do_mark_offline(*, coordinator: User, community: Community, member: User, re
             % {"name": member.display_name, "community": community.name}
         )
     mark = OfflineMark.objects.create(member=member, community=community, marked_by=coordinator, reason=reason.strip())
+    trail.record(actor=coordinator, verb="exchanges.mark_offline", target=mark, community=community, member=member)
     notices.marked_offline(mark)
     return mark
 
@@ -552,6 +558,7 @@ def do_withdraw_offline_mark(*, member: User, mark: OfflineMark) -> OfflineMark:
     mark.withdrawn_at = timezone.now()
     mark.withdrawn_by = member
     mark.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    trail.record(actor=member, verb="exchanges.withdraw_offline_mark", target=mark, community=mark.community)
     notices.offline_mark_withdrawn(mark, member)
     return mark
 

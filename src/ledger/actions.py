@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 
 from accounts.models import User
+from audit import trail
 from communities.models import Community
 from ledger import approvals, errors, notices
 from ledger.access import GIVING_TO_SELF, reversal_refusal
@@ -67,6 +68,13 @@ def do_donate(*, donor: User, recipient: User | Community, minutes: int, note: s
     except errors.LimitExceeded as error:
         raise errors.LimitExceeded(approvals.over_limit(debit, minutes, own=True)) from error
     if not repeated:
+        trail.record(
+            actor=donor,
+            verb="ledger.donate",
+            target=transfer,
+            community=recipient if isinstance(recipient, Community) else None,
+            minutes=minutes,
+        )
         notices.donation_received(transfer, donor, recipient)
     return Posted(transfer, repeated)
 
@@ -84,14 +92,27 @@ def do_grant(
     approvals.check_grant(community=community, member=member, reason=reason)
     key = _key("grant", coordinator, form_key)
     if approvals.grant_needs_approval(minutes) or ApprovalRequest.objects.filter(idempotency_key=key).exists():
-        return approvals.request_grant(
+        requested = approvals.request_grant(
             coordinator=coordinator, community=community, member=member, minutes=minutes, reason=reason, key=key
         )
+        if not requested.repeated:
+            trail.record(
+                actor=coordinator,
+                verb="ledger.request_grant",
+                target=requested.approval,
+                community=community,
+                member=member,
+                minutes=minutes,
+            )
+        return requested
     repeated = _already_posted(key)
     transfer = approvals.post_grant(
         coordinator=coordinator, community=community, member=member, minutes=minutes, reason=reason, key=key
     )
     if not repeated:
+        trail.record(
+            actor=coordinator, verb="ledger.grant", target=transfer, community=community, member=member, minutes=minutes
+        )
         notices.grant_received(transfer, coordinator, community, member)
         notices.grant_made(transfer, coordinator, community, member)
     return Posted(transfer, repeated)
@@ -108,6 +129,7 @@ def do_reverse(*, coordinator: User, community: Community, transfer: Transfer, r
     repeated = _already_posted(key)
     reversal = reverse_transfer(transfer=transfer, caused_by=coordinator, reason=reason, idempotency_key=key)
     if not repeated:
+        trail.record(actor=coordinator, verb="ledger.reverse", target=reversal, community=community, reverses=transfer)
         notices.reversal_made(reversal, coordinator, community)
     return Posted(reversal, repeated)
 
@@ -144,4 +166,14 @@ def do_update_limits(*, coordinator: User, community: Community, limits: Limits)
         requested = approvals.request_limits(
             coordinator=coordinator, community=community, policy=policy, values=waiting
         )
+    trail.record(
+        actor=coordinator,
+        verb="ledger.update_limits",
+        target=policy,
+        community=community,
+        before=asdict(current),
+        applied=asdict(at_once) if changed else {},
+        waiting=waiting,
+        request=requested.approval if requested is not None else None,
+    )
     return LimitsSaved(policy=policy, changed=changed, requested=requested)
