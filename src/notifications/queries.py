@@ -1,10 +1,8 @@
-"""Reads the notification pages and the header need, and the one place that decides whose notification is whose."""
+"""Reads the notification pages and the header need. Who may open which notification: access.py."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from notifications.kinds import RULES
@@ -24,14 +22,6 @@ def unread_notification_count(member: User) -> int:
 def inbox(member: User) -> QuerySet[Notification]:
     """A member's notifications, newest first (one query per page: nothing is looked up per row)."""
     return Notification.objects.filter(recipient=member).order_by("-created_at", "-pk")
-
-
-def access_notification(member: User, notification_id: int) -> Notification:
-    """The member's own notification; 404 for anyone else's, as if it did not exist."""
-    notification = Notification.objects.filter(pk=notification_id, recipient=member).first()
-    if notification is None:
-        raise Http404(_("This notification is not available to you."))
-    return notification
 
 
 def destination(notification: Notification) -> str:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core import signing
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from notifications.errors import InvalidToken
 from notifications.kinds import Delivery, Kind
 
 SALT = "hexitime.notifications.unsubscribe"
@@ -23,14 +23,6 @@ DIGESTS = {
     Delivery.DAILY.value: _("the daily digest e-mail"),
     Delivery.WEEKLY.value: _("the weekly digest e-mail"),
 }
-
-
-class InvalidToken(Exception):
-    """The link is forged, damaged, expired, or names a member or topic that does not exist."""
-
-    def __init__(self, message: str | Promise, *, expired: bool = False) -> None:
-        super().__init__(str(message))
-        self.expired = expired
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import MemberRequest
 from hexitime.http import post_only_or_redirect
-from notifications import actions, queries, tokens
+from notifications import access, actions, errors, queries, tokens
 from notifications.forms import PreferencesForm
 
 
@@ -29,7 +29,7 @@ def open_notification(request: MemberRequest, notification_id: int) -> HttpRespo
 
     A GET that writes only the viewer's own read state, on purpose: docs/decisions/0004-mark-read-on-view.md.
     """
-    notification = queries.access_notification(request.user, notification_id)
+    notification = access.access_notification(request.user, notification_id)
     actions.do_mark_read(member=request.user, notification=notification)
     return redirect(queries.destination(notification))
 
@@ -53,7 +53,7 @@ def preferences(request: MemberRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_update_preferences(member=request.user, choices=form.choices())
-        except actions.PreferenceNotAllowed as error:
+        except errors.PreferenceNotAllowed as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your notification settings are saved."))
@@ -78,7 +78,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """
     try:
         wish = tokens.read_token(token)
-    except tokens.InvalidToken as error:
+    except errors.InvalidToken as error:
         problem = {"expired": error.expired, "days": tokens.MAX_AGE.days}
         return render(request, "notifications/unsubscribe_invalid.html", problem, status=400)
     context: dict[str, object] = {"topic": tokens.topic_label(wish.topic), "is_digest": wish.is_digest}

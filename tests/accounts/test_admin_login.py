@@ -17,9 +17,9 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from accounts.models import User
-from tests.conftest import admin_client_for
 from tests.factories import PASSWORD, UserFactory
 from tests.hexitime.test_configuration import PRODUCTION, run_python
+from tests.support.clients import admin_client_for
 
 pytestmark = pytest.mark.django_db
 

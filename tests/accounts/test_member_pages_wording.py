@@ -45,8 +45,8 @@ def test_your_role_says_application_waiting_or_declined(bob: User, bob_client: C
 
 
 def test_welcome_does_not_promise_a_step_two_that_never_comes(db: None) -> None:
-    from tests.conftest import client_for
     from tests.factories import UserFactory
+    from tests.support.clients import client_for
 
     newcomer = UserFactory(profile__onboarded_at=None)
     page = client_for(newcomer).get(reverse("accounts:welcome")).content.decode()

@@ -15,8 +15,8 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from communities.models import Community
-from tests.conftest import client_for
 from tests.factories import MembershipFactory, UserFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

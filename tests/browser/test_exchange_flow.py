@@ -5,16 +5,11 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from communities.models import Community
-from ledger.accounts import account_of
-from ledger.models import Account
 from tests.browser.conftest import log_in, log_out
 from tests.factories import PASSWORD, ListingFactory
+from tests.support.ledger import balance
 
 pytestmark = pytest.mark.browser
-
-
-def balance(user: User) -> int:
-    return Account.objects.get(pk=account_of(user).pk).balance
 
 
 def test_request_answered_accepted_recorded_and_confirmed(

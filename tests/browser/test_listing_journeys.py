@@ -145,7 +145,7 @@ def test_grant_hours_by_typing_a_name(
     new_page: Callable[..., Page], live_server, alice: User, bob: User, community: Community, viewport: ViewportSize
 ) -> None:
     from ledger.models import Transfer
-    from tests.ledger.helpers import move
+    from tests.support.ledger import move
 
     move(alice, community, 120, kind="donation")
     page = new_page(viewport)

@@ -9,17 +9,12 @@ from playwright.sync_api import Page, ViewportSize, expect
 from accounts.models import User
 from communities.models import Community, Membership
 from exchanges import actions
-from ledger.accounts import account_of
-from ledger.models import Account
 from tests.browser.conftest import DESKTOP, PHONE, log_in, log_out
 from tests.conversations.factories import exchange_between
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.support.ledger import balance
 
 pytestmark = pytest.mark.browser
-
-
-def balance(user: User) -> int:
-    return Account.objects.get(pk=account_of(user).pk).balance
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

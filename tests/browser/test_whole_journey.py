@@ -14,12 +14,11 @@ from playwright.sync_api import Page, ViewportSize, expect
 
 from accounts.models import User
 from communities.models import Community
-from ledger.accounts import account_of
-from ledger.models import Account
 from listings.models import Listing
 from tests.browser.conftest import DESKTOP, PHONE, log_in
 from tests.browser.test_accessibility import assert_accessible
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
+from tests.support.ledger import balance
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +26,6 @@ EMAIL = "priya.shah@example.org"
 NEW_PASSWORD = "Small-tests-of-change-2026"
 CONFIRM_LINK = re.compile(r"https?://[^\s/]+(/accounts/confirm-email/[^\s/]+/)")
 TITLE = "Help with a run chart for our falls data"
-
-
-def balance(user: User) -> int:
-    return Account.objects.get(pk=account_of(user).pk).balance
 
 
 def seen(page: Page, heading: str | re.Pattern[str]) -> None:

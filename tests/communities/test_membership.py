@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from communities.models import Community, Membership, MembershipEvent
-from tests.conftest import client_for
 from tests.factories import MembershipFactory, OrganisationFactory, RegionFactory, UserFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from accounts.models import User
 from communities.models import Community, Membership
 from conversations.models import Message
-from tests.conftest import client_for
 from tests.conversations.factories import MessageReportFactory, counts, exchange_between, member_of, send
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from communities.models import Community, Membership
 from conversations.models import Block, Message, MessageReport
 from notifications.kinds import Kind
 from notifications.models import Notification
-from tests.conftest import client_for
 from tests.conversations.factories import BlockFactory, counts, member_of, send
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.support.clients import client_for
 from tests.tasks import run_due_tasks
 
 pytestmark = pytest.mark.django_db

@@ -17,9 +17,9 @@ from conversations.models import Conversation, Message, Participant
 from conversations.queries import unread_conversation_count
 from notifications.kinds import Kind
 from notifications.models import Notification
-from tests.conftest import client_for
 from tests.conversations.factories import BlockFactory, counts, exchange_between, member_of, place, send
 from tests.factories import ListingFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from communities.models import Community
 from conversations import queries
 from conversations.queries import WaitingReply, messages_waiting_on, unread_conversation_count
 from tests.conversations.factories import BlockFactory, backdate, days_ago, member_of, place, send
+from tests.support.markers import sqlite_only
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_unread_count_is_one_query(alice: User, bob: User, community: Community,
         assert unread_conversation_count(bob) == 3
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+@sqlite_only
 def test_unread_count_uses_the_partial_index(bob: User) -> None:
     sql, params = queries.Participant.objects.filter(queries.UNREAD, member=bob).query.sql_with_params()
     with connection.cursor() as cursor:

@@ -14,9 +14,10 @@ from exchanges.models import Exchange, ExchangeEvent, ExchangeRecipient
 from ledger.models import Transfer
 from notifications.kinds import Kind
 from notifications.models import Notification
-from tests.conftest import client_for
-from tests.exchanges.test_life_cycle import act, balance, propose_from
+from tests.exchanges.test_life_cycle import act, propose_from
 from tests.factories import ListingFactory, MembershipFactory, UserFactory
+from tests.support.clients import client_for
+from tests.support.ledger import balance
 
 pytestmark = pytest.mark.django_db
 

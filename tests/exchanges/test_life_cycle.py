@@ -13,19 +13,15 @@ from django.utils import timezone
 from accounts.models import User
 from communities.models import Community
 from exchanges.models import Exchange, ExchangeEvent, ExchangeRecipient
-from ledger.accounts import account_of
-from ledger.models import Account, LimitPolicy, Transfer
+from ledger.models import LimitPolicy, Transfer
 from ledger.verification import verify
 from notifications.kinds import Kind
 from notifications.models import Notification
-from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory, UserFactory
+from tests.support.clients import client_for
+from tests.support.ledger import balance
 
 pytestmark = pytest.mark.django_db
-
-
-def balance(user: User) -> int:
-    return Account.objects.get(pk=account_of(user).pk).balance
 
 
 def act(client: Client, exchange: Exchange, action: str, **data: object) -> str:

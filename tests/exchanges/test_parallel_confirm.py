@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from accounts.models import User
@@ -16,14 +16,9 @@ from exchanges.models import Exchange
 from ledger.accounts import account_of
 from ledger.models import Account, Transfer
 from ledger.verification import verify
+from tests.support.markers import postgres_only
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("real parallel connections need PostgreSQL (SQLite serialises every writer)")
+pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 def test_parallel_confirmations_post_once(alice: User, bob: User, community: Community) -> None:

@@ -21,18 +21,14 @@ from conversations.models import Block
 from exchanges import actions, errors, tasks
 from exchanges.models import Exchange, ExchangeEvent, OfflineMark, far_from_agreed
 from exchanges.stalled import hours_waiting_on
-from ledger.accounts import account_of
-from ledger.models import Account, Transfer
+from ledger.models import Transfer
 from notifications.kinds import Kind
 from notifications.models import Notification
-from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.support.clients import client_for
+from tests.support.ledger import balance
 
 pytestmark = pytest.mark.django_db
-
-
-def balance(user: User) -> int:
-    return Account.objects.get(pk=account_of(user).pk).balance
 
 
 def act(client: Client, exchange: Exchange, action: str, **data: object) -> str:

@@ -35,10 +35,10 @@ from exchanges.actions import do_propose
 from ledger.models import Transfer
 from listings.models import Campaign
 from notifications.models import Notification
-from tests.conftest import client_for
 from tests.conversations.factories import send
 from tests.factories import ListingFactory, MembershipFactory, UserFactory
-from tests.ledger.helpers import move
+from tests.support.clients import client_for
+from tests.support.ledger import move
 
 OWN_NAMESPACES = {"accounts", "communities", "listings", "exchanges", "ledger", "conversations", "notifications"}
 OWN_ROOT_NAMES = {"home", "healthz", "unread_counts"}

@@ -30,10 +30,12 @@ from ledger.forms import hours_of
 from ledger.models import LimitPolicy
 from listings.models import Campaign, Listing
 from skills.models import Skill
-from tests.conftest import client_for
 from tests.conversations.factories import send
 from tests.factories import ListingFactory
-from tests.ledger.helpers import fund_url, grant, ledger_state, limits_data, text
+from tests.ledger.helpers import fund_url, grant, limits_data
+from tests.support.clients import client_for
+from tests.support.ledger import ledger_state
+from tests.support.pages import text
 
 ODD_DIGITS = ["²", "٣", "１", "৪", "1²", "²1"]
 HUGE_ID = "99999999999999999999"  # 20 digits: above 2**63 - 1

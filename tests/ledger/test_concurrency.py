@@ -12,7 +12,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from communities.models import Community
 from ledger import errors
@@ -21,15 +21,10 @@ from ledger.models import Account, LimitPolicy, Transfer
 from ledger.posting import post_transfer
 from ledger.verification import verify
 from tests.factories import MembershipFactory, UserFactory
+from tests.support.markers import postgres_only
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 THREADS = 8
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("real parallel connections need PostgreSQL (SQLite serialises every writer)")
 
 
 def make_accounts(community: Community, members: int) -> tuple[list[Account], Account]:

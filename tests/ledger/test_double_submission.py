@@ -9,24 +9,19 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from communities.models import Community
 from ledger.models import Transfer
-from tests.ledger.helpers import balance_of, move
+from tests.support.ledger import balance, move
+from tests.support.markers import postgres_only
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 THREADS = 4
 ROUNDS = 5
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("parallel submissions need PostgreSQL (SQLite serialises every writer)")
 
 
 def submit_in_parallel(member: User, url: str, data: dict[str, str]) -> list[int]:
@@ -56,7 +51,7 @@ def test_a_donation_submitted_in_parallel_gives_once(alice: User, bob: User) -> 
         statuses = submit_in_parallel(bob, reverse("ledger:donate"), data)
         assert statuses == [302] * THREADS  # every submission sees the one donation
         assert Transfer.objects.count() == n + 1
-    assert (balance_of(bob), balance_of(alice)) == (-30 * ROUNDS, 30 * ROUNDS)
+    assert (balance(bob), balance(alice)) == (-30 * ROUNDS, 30 * ROUNDS)
 
 
 def test_a_grant_submitted_in_parallel_is_made_once(
@@ -68,4 +63,4 @@ def test_a_grant_submitted_in_parallel_is_made_once(
         data = {"member": str(bob.pk), "hours": "0.25", "reason": "Welcome", "idempotency_key": str(uuid.uuid4())}
         assert submit_in_parallel(alice, url, data) == [302] * THREADS
     assert Transfer.objects.filter(kind="grant").count() == ROUNDS
-    assert (balance_of(community), balance_of(bob)) == (300 - 15 * ROUNDS, 15 * ROUNDS)
+    assert (balance(community), balance(bob)) == (300 - 15 * ROUNDS, 15 * ROUNDS)

@@ -20,8 +20,10 @@ from ledger.approvals import Limits
 from ledger.models import ApprovalRequest, LimitPolicy, Transfer
 from notifications.kinds import Kind
 from notifications.models import Notification
-from tests.conftest import client_for
-from tests.ledger.helpers import balance_of, fill_fund, fund_url, grant, ledger_state, limits_data, text
+from tests.ledger.helpers import fund_url, grant, limits_data
+from tests.support.clients import client_for
+from tests.support.ledger import balance, fill_fund, ledger_state
+from tests.support.pages import text
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +70,7 @@ def test_raising_the_fund_overdraft_then_granting_to_oneself_is_refused(
     assert response.redirect_chain == []
     assert "Choose an active member of Riverside Hospital." in text(response)
     assert ledger_state() == before
-    assert (balance_of(community), balance_of(alice)) == (0, 0)
+    assert (balance(community), balance(alice)) == (0, 0)
     verify_clean(capsys)
 
 
@@ -107,7 +109,7 @@ def test_a_small_grant_posts_at_once_and_the_other_coordinators_are_told(
     assert "A grant of up to 5 h moves at once. A larger one waits" in page
     response = grant(alice_client, community, bob, "5")
     assert "You granted 5 h from the fund to Bob Brown." in text(response)
-    assert balance_of(bob) == 300
+    assert balance(bob) == 300
     assert not ApprovalRequest.objects.exists()
     assert told(erin, Kind.LEDGER_POWER_USED) == [
         "Alice Adams granted 5 h from the fund of Riverside Hospital to Bob Brown"
@@ -180,7 +182,7 @@ def test_a_large_grant_waits_for_another_coordinator_who_approves_it(
         f"approval:{approval.pk}",
     )
     assert approval.transfer == transfer
-    assert (balance_of(community), balance_of(bob)) == (240, 360)
+    assert (balance(community), balance(bob)) == (240, 360)
     assert told(alice, Kind.LEDGER_POWER_USED) == [
         "Erin Evans approved a grant of 6 h from the fund of Riverside Hospital to Bob Brown, asked for by Alice Adams"
     ]
@@ -224,7 +226,7 @@ def test_a_coordinator_of_the_region_can_approve_but_not_one_of_a_sibling(
     response = decide(rhea_client, approval, "approve")
     assert response.status_code == 200
     assert ApprovalRequest.objects.get().state == "approved"
-    assert balance_of(bob) == 480
+    assert balance(bob) == 480
 
 
 def test_a_grant_to_a_coordinator_is_decided_by_another(
@@ -243,7 +245,7 @@ def test_a_grant_to_a_coordinator_is_decided_by_another(
     assert "This grant is to you, so another coordinator must decide it." in text(response)
     assert ledger_state() == before
     decide(client_for(rhea), approval, "approve")
-    assert balance_of(erin) == 360
+    assert balance(erin) == 360
 
 
 def test_a_rejected_request_moves_nothing_and_says_why(

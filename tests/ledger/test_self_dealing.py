@@ -20,9 +20,11 @@ from ledger import actions, approvals, errors
 from ledger.models import ApprovalRequest, Transfer
 from notifications.kinds import Kind
 from notifications.models import Notification
-from tests.conftest import client_for
 from tests.factories import MembershipFactory, UserFactory
-from tests.ledger.helpers import balance_of, fill_fund, fund_url, ledger_state, move, text
+from tests.ledger.helpers import fund_url
+from tests.support.clients import client_for
+from tests.support.ledger import balance, fill_fund, ledger_state, move
+from tests.support.pages import text
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +81,7 @@ def test_who_may_reverse_a_transfer_between_two_members(
         assert "Reverse this transfer" in page, user
     response = reverse_as(rhea, region, transfer)
     assert f"Transfer {transfer.pk} is reversed by transfer" in text(response)
-    assert (balance_of(bob), balance_of(dora)) == (0, 0)
+    assert (balance(bob), balance(dora)) == (0, 0)
     assert reversed_by(transfer) is not None
 
 
@@ -113,7 +115,7 @@ def test_a_coordinator_cannot_reverse_a_transfer_they_are_a_side_of(
     assert ledger_state() == before
 
     reverse_as(erin, community, payment)
-    assert (balance_of(bob), balance_of(alice)) == (0, 0)
+    assert (balance(bob), balance(alice)) == (0, 0)
     call_command("verify_ledger")
     assert "Ledger OK" in capsys.readouterr().out
 
@@ -163,7 +165,7 @@ def test_the_checker_cannot_reverse_a_grant_they_approved(
     assert "You made this transfer" in text(response)
     assert ledger_state() == before
     reverse_as(rhea, region, transfer)
-    assert (balance_of(bob), balance_of(community)) == (0, 600)
+    assert (balance(bob), balance(community)) == (0, 600)
 
 
 def test_members_and_outsiders_still_cannot_reach_the_reversal_page(

@@ -10,8 +10,8 @@ from django.urls import reverse
 from accounts.models import User
 from communities.models import Community
 from communities.queries import by_locality, most_local
-from tests.conftest import client_for
 from tests.factories import MembershipFactory, NationFactory, OrganisationFactory, RegionFactory, UserFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from accounts.models import User
 from communities.models import Community, Membership
 from listings.models import Listing
 from notifications.models import Notification
-from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.listings.test_views import form_data
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

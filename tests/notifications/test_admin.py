@@ -7,9 +7,9 @@ from django.urls import reverse
 from accounts.models import User
 from notifications.kinds import Delivery, Kind
 from notifications.models import NotificationPreference, OutboundEmail
-from tests.conftest import admin_client_for
 from tests.factories import UserFactory
 from tests.notifications.helpers import notify_now
+from tests.support.clients import admin_client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from ledger.models import Transfer
 from notifications.kinds import Kind
 from notifications.models import Notification, NotificationPreference
 from tests.factories import MembershipFactory, UserFactory
-from tests.ledger.helpers import move
+from tests.support.ledger import move
 from tests.tasks import run_due_tasks
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ from exchanges import actions, tasks
 from exchanges.models import Exchange
 from notifications.kinds import Kind
 from notifications.models import Notification, NotificationPreference
-from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.support.clients import client_for
 from tests.tasks import run_due_tasks
 
 pytestmark = pytest.mark.django_db
