@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit import trail
 from notifications import email
+from notifications.errors import PreferenceNotAllowed
 from notifications.kinds import RULES, Delivery, Kind, rules_for
 from notifications.models import Notification, NotificationPreference
 from notifications.queries import preferences_of
@@ -31,10 +32,6 @@ class Note:
     url: str
     event_key: str
     body: str = ""
-
-
-class PreferenceNotAllowed(ValueError):
-    """A delivery a kind does not offer (e.g. "off" for exchange events), or a kind that does not exist."""
 
 
 def delivery_for(member: User, kind: str) -> str:
