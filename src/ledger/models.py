@@ -49,16 +49,21 @@ class Account(models.Model):
         return self.community_id is not None
 
 
+class TransferKind(models.TextChoices):
+    """Why credits moved. Defined outside Transfer so its Meta can build the CHECK constraint from it."""
+
+    EXCHANGE = "exchange", _("Exchange")
+    DONATION = "donation", _("Donation")
+    GRANT = "grant", _("Grant")
+    REVERSAL = "reversal", _("Reversal")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    OPENING = "opening", _("Opening balance")
+
+
 class Transfer(models.Model):
     """An immutable movement of credits from one account (debit) to another (credit)."""
 
-    class Kind(models.TextChoices):
-        EXCHANGE = "exchange", _("Exchange")
-        DONATION = "donation", _("Donation")
-        GRANT = "grant", _("Grant")
-        REVERSAL = "reversal", _("Reversal")
-        ADJUSTMENT = "adjustment", _("Adjustment")
-        OPENING = "opening", _("Opening balance")
+    Kind = TransferKind
 
     debit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="debits")
     credit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="credits")
@@ -85,7 +90,7 @@ class Transfer(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive"),
             models.CheckConstraint(condition=~Q(debit=F("credit")), name="transfer_between_two_accounts"),
             models.CheckConstraint(
-                condition=Q(kind__in=["exchange", "donation", "grant", "reversal", "adjustment", "opening"]),
+                condition=Q(kind__in=TransferKind.values),
                 name="transfer_kind_valid",
             ),
             models.CheckConstraint(
@@ -135,6 +140,19 @@ class LimitPolicy(models.Model):
         return min(self.growth_cap, self.member_overdraft + earned)
 
 
+class ApprovalKind(models.TextChoices):
+    GRANT = "grant", _("Grant")
+    LIMITS = "limits", _("Change of limits")
+
+
+class ApprovalState(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second coordinator")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class ApprovalRequest(models.Model):
     """A grant or a change of limits that waits for a second coordinator (maker and checker).
 
@@ -143,16 +161,8 @@ class ApprovalRequest(models.Model):
     approving limits applies them. A request not decided by `expires_at` can no longer be approved.
     """
 
-    class Kind(models.TextChoices):
-        GRANT = "grant", _("Grant")
-        LIMITS = "limits", _("Change of limits")
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting for a second coordinator")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        EXPIRED = "expired", _("Expired")
-        CANCELLED = "cancelled", _("Cancelled")
+    Kind = ApprovalKind
+    State = ApprovalState
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     community = models.ForeignKey(
@@ -182,9 +192,9 @@ class ApprovalRequest(models.Model):
         verbose_name = _("approval request")
         verbose_name_plural = _("approval requests")
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["grant", "limits"]), name="approval_kind_valid"),
+            models.CheckConstraint(condition=Q(kind__in=ApprovalKind.values), name="approval_kind_valid"),
             models.CheckConstraint(
-                condition=Q(state__in=["pending", "approved", "rejected", "expired", "cancelled"]),
+                condition=Q(state__in=ApprovalState.values),
                 name="approval_state_valid",
             ),
             models.CheckConstraint(
