@@ -23,16 +23,8 @@ from communities.models import Community
 from conversations.access import is_blocked_either_way
 from exchanges import errors, notices, rules
 from exchanges.access import is_brokerable
-from exchanges.models import (
-    MAX_MINUTES,
-    MIN_MINUTES,
-    Exchange,
-    ExchangeEvent,
-    ExchangeRecipient,
-    OfflineMark,
-    far_from_agreed,
-)
-from hexitime.templatetags.hexitime import duration
+from exchanges.models import Exchange, ExchangeEvent, ExchangeRecipient, OfflineMark, far_from_agreed
+from hexitime.durations import duration, hours_refusal
 from ledger.accounts import account_of
 from ledger.errors import LedgerError
 from ledger.models import Transfer
@@ -44,10 +36,9 @@ REMINDER_BEFORE = timedelta(days=2)
 
 
 def check_minutes(minutes: int) -> int:
-    if minutes % 15:
-        raise errors.InvalidHours(_("Hours go in quarter hours: 0.25, 0.5, 0.75, 1 and so on."))
-    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise errors.InvalidHours(_("Hours must be between 0.25 and 100."))
+    refusal = hours_refusal(minutes)
+    if refusal:
+        raise errors.InvalidHours(refusal)
     return minutes
 
 

@@ -9,11 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from exchanges import rules
 from exchanges.models import far_from_agreed
-from hexitime.durations import duration
+from hexitime.durations import MAX_HOURS, MIN_HOURS, duration
 from hexitime.forms import CleanCharField, CleanTextField
 from ledger.forms import HoursField, KeyedForm
-
-MIN_HOURS, MAX_HOURS = Decimal("0.25"), Decimal(100)
 
 
 def hours_field(**kwargs: Any) -> HoursField:

@@ -12,8 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-MIN_MINUTES = 15
-MAX_MINUTES = 100 * 60
+from hexitime.durations import MAX_MINUTES, MIN_MINUTES
 
 
 class Exchange(models.Model):

@@ -31,10 +31,9 @@ from exchanges.forms import (
 )
 from exchanges.models import Exchange, OfflineMark
 from exchanges.stalled import STALLED_AFTER, UNANSWERED_AFTER, stalled_members
+from hexitime.durations import duration, hours_of
 from hexitime.http import post_only_or_redirect, report_form_errors
 from hexitime.parsing import parse_id
-from hexitime.templatetags.hexitime import duration
-from ledger.forms import hours_of
 from listings import visibility
 from listings.access import access_listing
 from listings.models import Listing

@@ -12,8 +12,8 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from hexitime.durations import duration
 from hexitime.parsing import HoursError, parse_hours
-from hexitime.templatetags.hexitime import duration
 
 
 def understood(text: str) -> str:

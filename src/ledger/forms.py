@@ -18,14 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Profile, User
 from accounts.queries import PICK_NAME_LENGTH, PICK_PAGE_SIZE, pick_members
 from communities.models import Community
+from hexitime.durations import MAX_HOURS, MIN_HOURS, QUARTER, QUARTER_HOURS, hours_of
 from hexitime.forms import CleanTextField
 from hexitime.parsing import HoursError, parse_hours, parse_id
 from hexitime.widgets import HoursInput
 from ledger import access, queries
 from ledger.approvals import Limits
 from ledger.models import LimitPolicy
-
-QUARTER_HOURS = _("Hours go in quarter hours: 0.25, 0.5, 0.75, 1 and so on.")
 
 
 class HoursField(forms.Field):
@@ -81,7 +80,7 @@ class HoursField(forms.Field):
             for code, broken in (
                 ("min_value", value < self.minimum),
                 ("max_value", value > self.maximum),
-                ("quarter_hours", bool((value * 4) % 1)),
+                ("quarter_hours", bool((value * 60) % QUARTER)),
             )
             if broken
         ]
@@ -98,10 +97,6 @@ class HoursField(forms.Field):
     @staticmethod
     def minutes(hours: Decimal) -> int:
         return int(hours * 60)
-
-
-def hours_of(minutes: int) -> Decimal:
-    return (Decimal(minutes) / 60).normalize() + Decimal(0)  # "+ 0" turns 1E+1 back into 10
 
 
 def renewed(data: QueryDict) -> QueryDict:
@@ -155,8 +150,8 @@ class DonateForm(KeyedForm):
     )
     hours = HoursField(
         label=_("Hours to give"),
-        minimum=Decimal("0.25"),
-        maximum=Decimal(100),
+        minimum=MIN_HOURS,
+        maximum=MAX_HOURS,
         help_text=_("In quarter hours, from 0.25 to 100."),
     )
     note = CleanTextField(
@@ -236,8 +231,8 @@ class GrantForm(KeyedForm):
     )
     hours = HoursField(
         label=_("Hours to grant"),
-        minimum=Decimal("0.25"),
-        maximum=Decimal(100),
+        minimum=MIN_HOURS,
+        maximum=MAX_HOURS,
         help_text=_("In quarter hours, from 0.25 to 100."),
     )
     reason = CleanTextField(

@@ -14,9 +14,10 @@ from accounts.forms import grouped_skill_choices
 from accounts.models import User
 from communities import queries as community_queries
 from communities.models import Community, Membership
+from hexitime.durations import MAX_HOURS, MIN_HOURS, hours_of
 from hexitime.forms import CleanCharField, CleanTextField, ModelIdsField
 from hexitime.parsing import parse_id
-from ledger.forms import HoursField, hours_of
+from ledger.forms import HoursField
 from listings import visibility
 from listings.actions import ListingData
 from listings.models import DEFAULT_LIFETIME, MAX_LIFETIME, MAX_MINUTES, MIN_MINUTES, Campaign, Listing
@@ -100,8 +101,8 @@ class ListingForm(forms.Form):
     place = CleanCharField(label=_("Place"), max_length=120, required=False, help_text=_("Where, if in person."))
     hours = HoursField(
         label=_("Estimated hours"),
-        minimum=Decimal("0.25"),
-        maximum=Decimal(100),
+        minimum=MIN_HOURS,
+        maximum=MAX_HOURS,
         initial=Decimal(1),
         help_text=_("In quarter hours, from 0.25 to 100."),
         error_messages={

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-MIN_MINUTES = 15
-MAX_MINUTES = 100 * 60
+from hexitime.durations import MAX_MINUTES, MIN_MINUTES
+
 DEFAULT_LIFETIME = timedelta(days=90)
 MAX_LIFETIME = timedelta(days=365)
 
