@@ -75,6 +75,12 @@ def name_for_self(user: User) -> str:
     return user.name_for_self
 
 
+class ProfileMode(models.TextChoices):
+    REMOTE = "remote", _("Remote")
+    IN_PERSON = "in_person", _("In person")
+    EITHER = "either", _("Either remote or in person")
+
+
 class Profile(models.Model):
     """What a member tells other members about themselves. Created with the user."""
 
@@ -89,10 +95,7 @@ class Profile(models.Model):
         CARER = "carer", _("Carer")
         OTHER = "other", _("Other")
 
-    class Mode(models.TextChoices):
-        REMOTE = "remote", _("Remote")
-        IN_PERSON = "in_person", _("In person")
-        EITHER = "either", _("Either remote or in person")
+    Mode = ProfileMode
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile", primary_key=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
@@ -131,7 +134,7 @@ class Profile(models.Model):
         verbose_name_plural = _("profiles")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(preferred_mode__in=["remote", "in_person", "either"]),
+                condition=models.Q(preferred_mode__in=ProfileMode.values),
                 name="profile_mode_valid",
             ),
         ]

@@ -8,15 +8,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-class Community(models.Model):
-    class Kind(models.TextChoices):
-        NATION = "nation", _("Nation")
-        REGION = "region", _("Region")
-        ORGANISATION = "organisation", _("Organisation")
+class CommunityKind(models.TextChoices):
+    NATION = "nation", _("Nation")
+    REGION = "region", _("Region")
+    ORGANISATION = "organisation", _("Organisation")
 
-    class JoinPolicy(models.TextChoices):
-        OPEN = "open", _("Open: anyone can join")
-        APPROVAL = "approval", _("Approval: coordinators approve each application")
+
+class CommunityJoinPolicy(models.TextChoices):
+    OPEN = "open", _("Open: anyone can join")
+    APPROVAL = "approval", _("Approval: coordinators approve each application")
+
+
+class Community(models.Model):
+    Kind = CommunityKind
+    JoinPolicy = CommunityJoinPolicy
 
     # Which kinds may sit directly under which.
     ALLOWED_PARENTS = {
@@ -54,11 +59,11 @@ class Community(models.Model):
         verbose_name_plural = _("communities")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=["nation", "region", "organisation"]),
+                condition=models.Q(kind__in=CommunityKind.values),
                 name="community_kind_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(join_policy__in=["open", "approval"]),
+                condition=models.Q(join_policy__in=CommunityJoinPolicy.values),
                 name="community_join_policy_valid",
             ),
             models.CheckConstraint(
@@ -91,17 +96,22 @@ class Community(models.Model):
                 ancestor = ancestor.parent
 
 
-class Membership(models.Model):
-    class Role(models.TextChoices):
-        MEMBER = "member", _("Member")
-        COORDINATOR = "coordinator", _("Coordinator")
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    COORDINATOR = "coordinator", _("Coordinator")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Application pending")
-        ACTIVE = "active", _("Active")
-        DECLINED = "declined", _("Application declined")
-        SUSPENDED = "suspended", _("Suspended")
-        LEFT = "left", _("Left")
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("Application pending")
+    ACTIVE = "active", _("Active")
+    DECLINED = "declined", _("Application declined")
+    SUSPENDED = "suspended", _("Suspended")
+    LEFT = "left", _("Left")
+
+
+class Membership(models.Model):
+    Role = MembershipRole
+    Status = MembershipStatus
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -134,11 +144,9 @@ class Membership(models.Model):
         constraints = [
             # One row per member and community: re-applying reuses it, so no duplicate applications.
             models.UniqueConstraint(fields=["member", "community"], name="membership_unique"),
+            models.CheckConstraint(condition=models.Q(role__in=MembershipRole.values), name="membership_role_valid"),
             models.CheckConstraint(
-                condition=models.Q(role__in=["member", "coordinator"]), name="membership_role_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "active", "declined", "suspended", "left"]),
+                condition=models.Q(status__in=MembershipStatus.values),
                 name="membership_status_valid",
             ),
         ]

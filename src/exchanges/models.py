@@ -15,15 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from hexitime.durations import MAX_MINUTES, MIN_MINUTES
 
 
+class ExchangeState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    AGREED = "agreed", _("Agreed")
+    COMPLETED = "completed", _("Awaiting confirmation")
+    DISPUTED = "disputed", _("Disputed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Exchange(models.Model):
-    class State(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        AGREED = "agreed", _("Agreed")
-        COMPLETED = "completed", _("Awaiting confirmation")
-        DISPUTED = "disputed", _("Disputed")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DECLINED = "declined", _("Declined")
-        CANCELLED = "cancelled", _("Cancelled")
+    State = ExchangeState
 
     OPEN_STATES = (State.PROPOSED, State.AGREED, State.COMPLETED, State.DISPUTED)
 
@@ -72,9 +75,7 @@ class Exchange(models.Model):
                 name="exchange_recorded_minutes_in_range",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    state__in=["proposed", "agreed", "completed", "disputed", "confirmed", "declined", "cancelled"]
-                ),
+                condition=Q(state__in=ExchangeState.values),
                 name="exchange_state_valid",
             ),
         ]
@@ -113,14 +114,17 @@ def far_from_agreed(*, agreed: int, recorded: int) -> bool:
     return recorded > 2 * agreed or recorded > agreed + 120 or 2 * recorded < agreed
 
 
+class RecipientState(models.TextChoices):
+    PENDING = "pending", _("Not yet confirmed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISPUTED = "disputed", _("Disputed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class ExchangeRecipient(models.Model):
     """One recipient of an exchange: they confirm (or dispute) and pay their own hours."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Not yet confirmed")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DISPUTED = "disputed", _("Disputed")
-        CANCELLED = "cancelled", _("Cancelled")
+    State = RecipientState
 
     exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="recipients")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="exchanges_received")
@@ -141,7 +145,7 @@ class ExchangeRecipient(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["exchange", "recipient"], name="exchange_recipient_once"),
             models.CheckConstraint(
-                condition=Q(state__in=["pending", "confirmed", "disputed", "cancelled"]),
+                condition=Q(state__in=RecipientState.values),
                 name="exchange_recipient_state_valid",
             ),
             models.CheckConstraint(

@@ -49,20 +49,27 @@ class Campaign(models.Model):
         return self.starts_on <= timezone.localdate() <= self.ends_on
 
 
+class ListingKind(models.TextChoices):
+    OFFER = "offer", _("Offer")
+    REQUEST = "request", _("Request")
+
+
+class ListingMode(models.TextChoices):
+    REMOTE = "remote", _("Remote")
+    IN_PERSON = "in_person", _("In person")
+    EITHER = "either", _("Remote or in person")
+
+
+class ListingStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
 class Listing(models.Model):
-    class Kind(models.TextChoices):
-        OFFER = "offer", _("Offer")
-        REQUEST = "request", _("Request")
-
-    class Mode(models.TextChoices):
-        REMOTE = "remote", _("Remote")
-        IN_PERSON = "in_person", _("In person")
-        EITHER = "either", _("Remote or in person")
-
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        PAUSED = "paused", _("Paused")
-        CLOSED = "closed", _("Closed")
+    Kind = ListingKind
+    Mode = ListingMode
+    Status = ListingStatus
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listings", verbose_name=_("author")
@@ -115,9 +122,9 @@ class Listing(models.Model):
         verbose_name = _("listing")
         verbose_name_plural = _("listings")
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["offer", "request"]), name="listing_kind_valid"),
-            models.CheckConstraint(condition=Q(mode__in=["remote", "in_person", "either"]), name="listing_mode_valid"),
-            models.CheckConstraint(condition=Q(status__in=["active", "paused", "closed"]), name="listing_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=ListingKind.values), name="listing_kind_valid"),
+            models.CheckConstraint(condition=Q(mode__in=ListingMode.values), name="listing_mode_valid"),
+            models.CheckConstraint(condition=Q(status__in=ListingStatus.values), name="listing_status_valid"),
             models.CheckConstraint(
                 condition=Q(estimated_minutes__gte=MIN_MINUTES, estimated_minutes__lte=MAX_MINUTES),
                 name="listing_minutes_in_range",

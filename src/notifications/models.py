@@ -68,14 +68,17 @@ class NotificationPreference(models.Model):
         return f"{self.member_id} {self.kind}: {self.delivery}"
 
 
+class OutboundEmailState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Gave up")
+
+
 class OutboundEmail(models.Model):
     """One e-mail to one member, sent by a task at most once (see the module docstring)."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting to be sent")
-        SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Gave up")
+    State = OutboundEmailState
 
     key = models.CharField(max_length=200, unique=True)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbound_emails")
@@ -94,9 +97,7 @@ class OutboundEmail(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(state__in=["pending", "sending", "sent", "failed"]), name="outbound_email_state_valid"
-            ),
+            models.CheckConstraint(condition=Q(state__in=OutboundEmailState.values), name="outbound_email_state_valid"),
         ]
         indexes = [models.Index(fields=["state", "created_at"], name="outbound_email_state")]
 
