@@ -56,11 +56,7 @@ def check_can_write(sender: User, others: list[User]) -> None:
     if not others:
         raise errors.MessageToSelf(_("You can't send a message to yourself."))
     other_ids = [other.pk for other in others]
-    blocks = list(
-        Block.objects.filter(
-            Q(blocker_id__in=other_ids, blocked=sender) | Q(blocker=sender, blocked_id__in=other_ids)
-        ).values_list("blocker_id", "blocked_id")
-    )
+    blocks = list(access.blocks_either_way(sender.pk, other_ids).values_list("blocker_id", "blocked_id"))
     if any(blocker != sender.pk for blocker, _blocked in blocks):
         raise errors.BlockedByThem(str(BLOCKED_BY_THEM))
     if blocks:
