@@ -77,18 +77,6 @@ class ProposeForm(KeyedForm):
         error_messages={"max_length": _("The message can be at most 2000 characters.")},
     )
 
-    def clean_title(self) -> str:
-        title: str = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError(_("Say what the work is, for example ‘Coaching on run charts’."))
-        return title
-
-    def clean_window(self) -> str:
-        window: str = self.cleaned_data["window"].strip()
-        if not window:
-            raise forms.ValidationError(_("Say when, even roughly, for example ‘any Tuesday in March’."))
-        return window
-
 
 class ReasonForm(VersionedForm):
     reason = CleanTextField(

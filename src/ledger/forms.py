@@ -275,12 +275,6 @@ class GrantForm(KeyedForm):
             options += [(m.pk, m.display_name) for m in found[:PICK_PAGE_SIZE]]
         return list(dict(options).items())
 
-    def clean_reason(self) -> str:
-        reason: str = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give a reason for the grant: the member will see it."))
-        return reason
-
 
 class ReverseForm(KeyedForm):
     reason = CleanTextField(
@@ -293,12 +287,6 @@ class ReverseForm(KeyedForm):
             "max_length": _("The reason can be at most 500 characters."),
         },
     )
-
-    def clean_reason(self) -> str:
-        reason: str = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give a reason for the reversal: both sides will see it."))
-        return reason
 
 
 class FindTransferForm(forms.Form):
@@ -406,9 +394,3 @@ class RejectForm(forms.Form):
             "max_length": _("The reason can be at most 500 characters."),
         },
     )
-
-    def clean_reason(self) -> str:
-        reason: str = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give a reason for rejecting it: the coordinator who asked will see it."))
-        return reason
